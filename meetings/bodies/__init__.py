@@ -1,0 +1,1 @@
+"""Bodies: the recurring meeting series of a mechanism, their cadence and numbering."""

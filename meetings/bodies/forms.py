@@ -1,0 +1,68 @@
+"""Form to create and edit a body."""
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from meetings.bodies.models import (
+    BODY_KIND_LABELS,
+    CADENCE_LABELS,
+    NUMBERING_LABELS,
+)
+from meetings.core.forms import choices
+from meetings.mechanisms.forms import SLUG_RULE
+
+MONTHS = choices(
+    [("", "—")]
+    + [
+        (str(i), m)
+        for i, m in enumerate(
+            [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+            start=1,
+        )
+    ]
+)
+
+
+class BodyForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(
+        "Short name",
+        description="Used in titles: AJMDEC, SOM, CAECF.",
+        validators=[DataRequired(), Length(max=40)],
+    )
+    slug = StringField("Address name", validators=[DataRequired(), Length(max=64), SLUG_RULE])
+    kind = SelectField("Kind", choices=choices((k.value, v) for k, v in BODY_KIND_LABELS.items()))
+    cadence = SelectField(
+        "Cadence", choices=choices((k.value, v) for k, v in CADENCE_LABELS.items())
+    )
+    cadence_note = StringField(
+        "Cadence, as the founding text words it", validators=[Length(max=300)]
+    )
+    numbering_style = SelectField(
+        "Numbering", choices=choices((k.value, v) for k, v in NUMBERING_LABELS.items())
+    )
+    number_prefix = StringField(
+        "Number prefix", description="For prefix numbering: SOM.", validators=[Length(max=20)]
+    )
+    usual_month = SelectField("Usual month", choices=MONTHS, coerce=lambda v: int(v) if v else None)
+    conjunction_body_id = SelectField(
+        "Held in conjunction with", coerce=lambda v: int(v) if v else None
+    )
+    position = IntegerField(
+        "Order on the mechanism's page", default=0, validators=[Optional(), NumberRange(min=0)]
+    )
+    description = TextAreaField("Description")

@@ -1,0 +1,118 @@
+"""Create, change and read bodies; prepare the next meeting of a body."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from meetings.bodies.cadence import propose_next_date
+from meetings.bodies.models import Body, BodyKind, Cadence, NumberingStyle
+from meetings.bodies.numbering import default_title, meeting_label, next_number
+from meetings.core.dates import PartialDate
+from meetings.core.persistence import flush_or_raise
+from meetings.core.validation import parse_choice, raise_if, require
+from meetings.extensions import db
+from meetings.mechanisms.models import Mechanism
+from meetings.mechanisms.services import SLUG
+from meetings.schedule.services import latest_meeting, used_numbers
+
+TEXT_FIELDS = ("slug", "name", "short_name", "description", "cadence_note", "number_prefix")
+UNIQUE = {
+    "uq_body_slug": ("slug", "Another body has this address name."),
+    "body.slug": ("slug", "Another body has this address name."),
+}
+
+
+def get_body(slug: str) -> Body | None:
+    stmt = sa.select(Body).where(Body.slug == slug)
+    stmt = stmt.options(joinedload(Body.mechanism), joinedload(Body.conjunction_body))
+    return db.session.scalars(stmt).first()
+
+
+def list_bodies(mechanism: Mechanism | None = None) -> list[Body]:
+    stmt = sa.select(Body).join(Body.mechanism)
+    stmt = stmt.options(joinedload(Body.mechanism), joinedload(Body.conjunction_body))
+    if mechanism is not None:
+        stmt = stmt.where(Body.mechanism_id == mechanism.id)
+    return list(db.session.scalars(stmt.order_by(Mechanism.name, Body.position, Body.name)))
+
+
+def create_body(mechanism: Mechanism, **fields: Any) -> Body:
+    body = Body()
+    _apply(body, fields)
+    body.mechanism = mechanism
+    db.session.add(body)
+    flush_or_raise(UNIQUE)
+    return body
+
+
+def update_body(body: Body, **fields: Any) -> Body:
+    _apply(body, fields)
+    flush_or_raise(UNIQUE)
+    return body
+
+
+def _apply(body: Body, fields: dict[str, Any]) -> None:
+    values: dict[str, Any] = {k: (fields.get(k) or "").strip() for k in TEXT_FIELDS}
+    values["kind"] = parse_choice(BodyKind, fields.get("kind"))
+    values["cadence"] = parse_choice(Cadence, fields.get("cadence"))
+    values["numbering_style"] = parse_choice(NumberingStyle, fields.get("numbering_style"))
+    values["usual_month"] = fields.get("usual_month") or None
+    values["conjunction_body_id"] = fields.get("conjunction_body_id") or None
+    values["position"] = fields.get("position") or 0
+    values["source"] = (fields.get("source") or "").strip()
+    _validate(body, values)
+    for key, value in values.items():
+        setattr(body, key, value)
+
+
+def _validate(body: Body, v: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    require(errors, "name", bool(v["name"]), "Give the body's name.")
+    require(errors, "short_name", bool(v["short_name"]), "Give the short name used in titles.")
+    require(errors, "slug", bool(SLUG.match(v["slug"])), "Use lower-case letters, digits, -.")
+    require(errors, "kind", v["kind"] is not None, "Choose the kind of body.")
+    require(errors, "cadence", v["cadence"] is not None, "Choose a cadence.")
+    require(errors, "numbering_style", v["numbering_style"] is not None, "Choose a numbering.")
+    prefixed = v["numbering_style"] is NumberingStyle.PREFIXED
+    require(errors, "number_prefix", not prefixed or v["number_prefix"], "Give the prefix (SOM).")
+    month = v["usual_month"]
+    require(errors, "usual_month", month is None or 1 <= month <= 12, "A month is 1 to 12.")
+    other = v["conjunction_body_id"]
+    require(errors, "conjunction_body_id", other is None or other != body.id, "Not itself.")
+    if other is not None:
+        exists = db.session.get(Body, other) is not None
+        require(errors, "conjunction_body_id", exists, "Unknown body.")
+    taken = sa.select(Body.id).where(Body.slug == v["slug"])
+    if body.id:
+        taken = taken.where(Body.id != body.id)
+    require(errors, "slug", db.session.scalar(taken) is None, UNIQUE["uq_body_slug"][1])
+    raise_if(errors)
+
+
+@dataclass(frozen=True)
+class NextMeetingPlan:
+    """What the "schedule the next meeting" form starts from."""
+
+    number: int | None
+    label: str
+    title: str
+    start: PartialDate | None
+    timezone: str
+
+
+def plan_next_meeting(body: Body, today: date) -> NextMeetingPlan:
+    """Prefill the next meeting: number and title from the numbering, date from the cadence."""
+    last = latest_meeting(body)
+    start = propose_next_date(body, last.start if last else None, today)
+    number = next_number(body, used_numbers(body), start.year if start else None)
+    timezone = last.timezone if last else body.mechanism.default_timezone
+    return NextMeetingPlan(
+        number=number,
+        label=meeting_label(body, number),
+        title=default_title(body, number),
+        start=start,
+        timezone=timezone,
+    )

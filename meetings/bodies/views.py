@@ -1,0 +1,67 @@
+"""Pages: a body with its cadence, numbering, next and past meetings; body forms."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from meetings.bodies import services
+from meetings.bodies.forms import BodyForm
+from meetings.bodies.models import Body
+from meetings.core.forms import choices
+from meetings.core.forms_flow import save_form
+from meetings.mechanisms.models import Mechanism
+from meetings.mechanisms.services import get_mechanism
+from meetings.schedule.services import body_meetings
+
+bp = Blueprint("bodies", __name__)
+
+
+@bp.get("/bodies/<slug>")
+def detail(slug: str):
+    body = _body_or_404(slug)
+    today = date.today()
+    meetings = body_meetings(body)
+    upcoming = sorted((m for m in meetings if m.end_date >= today), key=lambda m: m.start_date)
+    past = [m for m in meetings if m.end_date < today]
+    return render_template(
+        "bodies/detail.html",
+        body=body,
+        upcoming=upcoming,
+        past=past,
+        plan=services.plan_next_meeting(body, today),
+    )
+
+
+@bp.route("/mechanisms/<slug>/bodies/new", methods=["GET", "POST"])
+def new(slug: str):
+    mechanism = get_mechanism(slug) or abort(404)
+    form = BodyForm()
+    _conjunction_choices(form, mechanism, None)
+    body = save_form(form, lambda values: services.create_body(mechanism, **values))
+    if body:
+        flash(f"{body.name} created.", "success")
+        return redirect(url_for(".detail", slug=body.slug))
+    return render_template("bodies/form.html", form=form, mechanism=mechanism, body=None)
+
+
+@bp.route("/bodies/<slug>/edit", methods=["GET", "POST"])
+def edit(slug: str):
+    body = _body_or_404(slug)
+    form = BodyForm(obj=body if request.method == "GET" else None)
+    _conjunction_choices(form, body.mechanism, body)
+    saved = save_form(form, lambda values: services.update_body(body, **values))
+    if saved:
+        flash("Body saved.", "success")
+        return redirect(url_for(".detail", slug=saved.slug))
+    return render_template("bodies/form.html", form=form, mechanism=body.mechanism, body=body)
+
+
+def _conjunction_choices(form: BodyForm, mechanism: Mechanism, body: Body | None) -> None:
+    others = [b for b in services.list_bodies() if b is not body]
+    form.conjunction_body_id.choices = choices(
+        [("", "—"), *((b.id, f"{b.name} ({b.mechanism.short_name})") for b in others)]
+    )
+
+
+def _body_or_404(slug: str) -> Body:
+    return services.get_body(slug) or abort(404)

@@ -1,0 +1,1 @@
+"""Shared pieces: column types and mixins, dates, time zones, countries, errors."""

@@ -1,0 +1,19 @@
+"""The reader's own time zone: chosen on the page, or told by the browser, kept in a cookie."""
+
+from flask import request
+
+from meetings.core.timezones import is_timezone
+
+COOKIE = "tz"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def reader_timezone() -> str | None:
+    """The reader's IANA zone if known and valid; None otherwise."""
+    zone = request.cookies.get(COOKIE, "")
+    return zone if is_timezone(zone) else None
+
+
+def remember_timezone(response, zone: str):
+    response.set_cookie(COOKIE, zone, max_age=ONE_YEAR, samesite="Lax", httponly=False)
+    return response

@@ -1,0 +1,1 @@
+"""Cooperation mechanisms: member states, secretariat, programme areas."""

@@ -1,0 +1,58 @@
+"""JSON shapes of mechanisms, member states and programme areas."""
+
+import marshmallow as ma
+
+from meetings.core.api import absolute, ical_url
+
+
+class MemberStateSchema(ma.Schema):
+    country = ma.fields.String(attribute="country_code", metadata={"description": "ISO alpha-2"})
+    name = ma.fields.String()
+
+
+class ProgrammeAreaSchema(ma.Schema):
+    id = ma.fields.Integer()
+    url = ma.fields.Method("_url")
+    code = ma.fields.String()
+    name = ma.fields.String()
+    description = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+    sdg_goals = ma.fields.List(ma.fields.Integer())
+
+    def _url(self, obj) -> str:
+        return absolute("mechanisms.detail", slug=obj.mechanism.slug) + f"#area-{obj.id}"
+
+
+class MechanismSchema(ma.Schema):
+    id = ma.fields.Integer()
+    slug = ma.fields.String()
+    url = ma.fields.Method("_url")
+    ical_url = ma.fields.Method("_ical_url")
+    name = ma.fields.String()
+    short_name = ma.fields.String()
+    description = ma.fields.String()
+    secretariat = ma.fields.String()
+    website = ma.fields.String()
+    default_timezone = ma.fields.String()
+    member_states = ma.fields.List(ma.fields.Nested(MemberStateSchema))
+    programme_areas = ma.fields.List(ma.fields.Nested(ProgrammeAreaSchema))
+    bodies = ma.fields.Method("_bodies")
+    updated_at = ma.fields.DateTime()
+
+    def _url(self, obj) -> str:
+        return absolute("mechanisms.detail", slug=obj.slug)
+
+    def _ical_url(self, obj) -> str:
+        return ical_url("mechanisms", obj.slug)
+
+    def _bodies(self, obj) -> list[dict]:
+        return [
+            {
+                "id": b.id,
+                "slug": b.slug,
+                "short_name": b.short_name,
+                "name": b.name,
+                "url": absolute("bodies.detail", slug=b.slug),
+            }
+            for b in obj.bodies
+        ]

@@ -1,0 +1,1 @@
+"""Meetings of bodies and the sessions of each meeting."""

@@ -1,0 +1,138 @@
+"""JSON shapes of meetings and sessions."""
+
+import marshmallow as ma
+
+from meetings.core.api import PageQuerySchema, absolute, ical_url, page_schema
+from meetings.core.countries import country_name
+from meetings.core.dates import DatePrecision, iso_bound
+from meetings.core.timezones import in_zone
+from meetings.schedule.models import MeetingFormat, MeetingStatus, SessionKind
+from meetings.schedule.services import label
+
+PARTIAL_DATE = {
+    "description": "ISO 8601 to the meeting's precision: 2025-09-02 (day), 2019-09 (month), "
+    "2015 (year). A month-precision meeting is never given a day.",
+    "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+}
+
+
+class SessionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    url = ma.fields.Method("_url")
+    title = ma.fields.String()
+    kind = ma.fields.Enum(SessionKind, by_value=True)
+    starts_at = ma.fields.AwareDateTime(metadata={"description": "UTC"})
+    ends_at = ma.fields.AwareDateTime(metadata={"description": "UTC"})
+    local_starts_at = ma.fields.Method(
+        "_local_start", metadata={"description": "In the meeting's time zone, with offset."}
+    )
+    local_ends_at = ma.fields.Method("_local_end")
+    timezone = ma.fields.Function(lambda s: s.meeting.timezone)
+    room = ma.fields.String()
+    description = ma.fields.String()
+
+    def _url(self, obj) -> str:
+        return absolute("schedule.meeting_detail", meeting_id=obj.meeting_id) + f"#session-{obj.id}"
+
+    def _local_start(self, obj) -> str:
+        return in_zone(obj.starts_at, obj.meeting.timezone).isoformat()
+
+    def _local_end(self, obj) -> str:
+        return in_zone(obj.ends_at, obj.meeting.timezone).isoformat()
+
+
+class MeetingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    url = ma.fields.Method("_url")
+    ical_url = ma.fields.Method("_ical_url")
+    title = ma.fields.String()
+    number = ma.fields.Integer(allow_none=True)
+    label = ma.fields.Function(lambda m: label(m) or None, metadata={"description": "SOM-24"})
+    body = ma.fields.Method("_body")
+    mechanism = ma.fields.Method("_mechanism")
+    theme = ma.fields.String()
+    description = ma.fields.String()
+    start_date = ma.fields.Function(
+        lambda m: iso_bound(m.start_date, m.date_precision), metadata=PARTIAL_DATE
+    )
+    end_date = ma.fields.Function(
+        lambda m: iso_bound(m.end_date, m.date_precision), metadata=PARTIAL_DATE
+    )
+    date_precision = ma.fields.Enum(DatePrecision, by_value=True)
+    dates = ma.fields.String(attribute="dates_label", metadata={"description": "As people write"})
+    timezone = ma.fields.String(metadata={"description": "IANA zone of the venue"})
+    city = ma.fields.String()
+    country = ma.fields.String(
+        attribute="country_code", allow_none=True, metadata={"description": "ISO 3166-1 alpha-2"}
+    )
+    country_name = ma.fields.Function(lambda m: country_name(m.country_code) or None)
+    venue = ma.fields.String()
+    host = ma.fields.String()
+    format = ma.fields.Enum(MeetingFormat, by_value=True)
+    status = ma.fields.Enum(MeetingStatus, by_value=True)
+    held_with = ma.fields.Method("_held_with", allow_none=True)
+    source = ma.fields.String()
+    updated_at = ma.fields.AwareDateTime()
+
+    def _url(self, obj) -> str:
+        return absolute("schedule.meeting_detail", meeting_id=obj.id)
+
+    def _ical_url(self, obj) -> str:
+        return ical_url("meetings", obj.id)
+
+    def _body(self, obj) -> dict:
+        b = obj.body
+        return {
+            "id": b.id,
+            "slug": b.slug,
+            "short_name": b.short_name,
+            "name": b.name,
+            "url": absolute("bodies.detail", slug=b.slug),
+        }
+
+    def _mechanism(self, obj) -> dict:
+        m = obj.body.mechanism
+        return {
+            "id": m.id,
+            "slug": m.slug,
+            "short_name": m.short_name,
+            "url": absolute("mechanisms.detail", slug=m.slug),
+        }
+
+    def _held_with(self, obj) -> dict | None:
+        if obj.held_with_id is None:
+            return None
+        return {
+            "id": obj.held_with_id,
+            "url": absolute("schedule.meeting_detail", meeting_id=obj.held_with_id),
+        }
+
+
+class MeetingDetailSchema(MeetingSchema):
+    sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
+
+
+MeetingPageSchema = page_schema(MeetingSchema, "MeetingPage")
+
+
+class MeetingQuerySchema(PageQuerySchema):
+    mechanism = ma.fields.String(metadata={"description": "Mechanism slug or id."})
+    body = ma.fields.String(metadata={"description": "Body slug or id."})
+    date_from = ma.fields.Date(
+        data_key="from",
+        metadata={"description": "Meetings ending on or after this date (YYYY-MM-DD)."},
+    )
+    date_to = ma.fields.Date(
+        data_key="to",
+        metadata={"description": "Meetings starting on or before this date (YYYY-MM-DD)."},
+    )
+    status = ma.fields.List(
+        ma.fields.Enum(MeetingStatus, by_value=True),
+        metadata={"description": "One or more statuses (repeat the argument)."},
+    )
+
+    @ma.validates_schema
+    def _window(self, data, **_):
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise ma.ValidationError("'to' is before 'from'.", field_name="to")

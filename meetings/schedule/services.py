@@ -1,0 +1,359 @@
+"""Create, change and read meetings and sessions."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from meetings.bodies.models import Body, NumberingStyle
+from meetings.bodies.numbering import default_title, meeting_label
+from meetings.core.countries import is_country
+from meetings.core.dates import PartialDate
+from meetings.core.persistence import flush_or_raise
+from meetings.core.timezones import WallClockError, in_zone, is_timezone, local_to_utc
+from meetings.core.validation import parse_choice, raise_if, require
+from meetings.extensions import db
+from meetings.schedule.models import (
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+    Session,
+    SessionKind,
+)
+
+MAX_NUMBER = 9999  # ordinals and years alike
+TEXT_FIELDS = ("title", "theme", "description", "city", "venue", "host", "source")
+UNIQUE = {
+    "uq_meeting_body_id_number": ("number", "This body already has a meeting with this number."),
+    "meeting.body_id, meeting.number": (
+        "number",
+        "This body already has a meeting with this number.",
+    ),
+}
+
+
+def meeting_options():
+    """Load what every meeting listing shows, in a fixed number of statements."""
+    return (joinedload(Meeting.body).joinedload(Body.mechanism),)
+
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    stmt = sa.select(Meeting).where(Meeting.id == meeting_id)
+    stmt = stmt.options(*meeting_options(), selectinload(Meeting.sessions))
+    stmt = stmt.options(joinedload(Meeting.held_with), selectinload(Meeting.companions))
+    return db.session.scalars(stmt).first()
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    mechanism_id: int | None = None
+    body_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    statuses: tuple[MeetingStatus, ...] = ()
+    newest_first: bool = False
+
+
+def filtered_meetings(f: MeetingFilter) -> sa.Select:
+    """Meetings matching a filter; a date window keeps meetings that overlap it."""
+    stmt = sa.select(Meeting).join(Meeting.body)
+    if f.mechanism_id is not None:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id is not None:
+        stmt = stmt.where(Meeting.body_id == f.body_id)
+    if f.date_from is not None:
+        stmt = stmt.where(Meeting.end_date >= f.date_from)
+    if f.date_to is not None:
+        stmt = stmt.where(Meeting.start_date <= f.date_to)
+    if f.statuses:
+        stmt = stmt.where(Meeting.status.in_(f.statuses))
+    if f.newest_first:
+        return stmt.order_by(Meeting.start_date.desc(), Meeting.id.desc())
+    return stmt.order_by(Meeting.start_date, Meeting.id)
+
+
+def page_of_meetings(f: MeetingFilter, page: int, per_page: int) -> tuple[list[Meeting], int]:
+    """One page of meetings and the total count: two statements whatever the page size."""
+    stmt = filtered_meetings(f)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    stmt = stmt.options(*meeting_options()).limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(stmt)), total or 0
+
+
+def upcoming_meetings(today: date, limit: int = 50) -> list[Meeting]:
+    stmt = filtered_meetings(MeetingFilter(date_from=today)).options(*meeting_options())
+    stmt = stmt.where(Meeting.status != MeetingStatus.HELD)
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def recent_meetings(today: date, limit: int = 10) -> list[Meeting]:
+    f = MeetingFilter(date_to=today, newest_first=True)
+    stmt = filtered_meetings(f).where(Meeting.end_date < today).options(*meeting_options())
+    return list(db.session.scalars(stmt.limit(limit)))
+
+
+def body_meetings(body: Body) -> list[Meeting]:
+    stmt = filtered_meetings(MeetingFilter(body_id=body.id, newest_first=True))
+    return list(db.session.scalars(stmt.options(*meeting_options())))
+
+
+def latest_meeting(body: Body) -> Meeting | None:
+    stmt = filtered_meetings(MeetingFilter(body_id=body.id, newest_first=True))
+    return db.session.scalars(stmt.limit(1)).first()
+
+
+def used_numbers(body: Body) -> list[int]:
+    stmt = sa.select(Meeting.number).where(Meeting.body_id == body.id, Meeting.number.is_not(None))
+    return list(db.session.scalars(stmt))
+
+
+def conjunction_candidates(body: Body) -> list[Meeting]:
+    """Meetings of the body this one is held in conjunction with, newest first."""
+    if body.conjunction_body_id is None:
+        return []
+    return body_meetings(db.session.get(Body, body.conjunction_body_id))
+
+
+def label(meeting: Meeting) -> str:
+    return meeting_label(meeting.body, meeting.number)
+
+
+def create_meeting(body: Body, **fields: Any) -> Meeting:
+    meeting = Meeting()
+    _apply(meeting, body, fields)
+    meeting.body = body
+    db.session.add(meeting)
+    flush_or_raise(UNIQUE)
+    return meeting
+
+
+def update_meeting(meeting: Meeting, **fields: Any) -> Meeting:
+    old_zone = meeting.timezone
+    _apply(meeting, meeting.body, fields)
+    if old_zone != meeting.timezone:
+        _keep_wall_clock(meeting, old_zone)
+    flush_or_raise(UNIQUE)
+    return meeting
+
+
+def _apply(meeting: Meeting, body: Body, fields: dict[str, Any]) -> None:
+    values, start, end = _clean(body, fields)
+    _validate(meeting, body, values, start, end)
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    meeting.start_date, meeting.end_date = start.first_day(), end.last_day()
+    meeting.date_precision = start.precision
+
+
+def _clean(body: Body, fields: dict[str, Any]) -> tuple[dict, PartialDate | None, Any]:
+    values: dict[str, Any] = {k: (fields.get(k) or "").strip() for k in TEXT_FIELDS}
+    number = fields.get("number")
+    values["number"] = _whole_number(number) if number not in (None, "") else None
+    values["title"] = values["title"] or default_title(body, values["number"])
+    values["timezone"] = (fields.get("timezone") or "").strip()
+    values["country_code"] = (fields.get("country_code") or "").strip().upper() or None
+    fmt = fields.get("format") or None
+    values["format"] = parse_choice(MeetingFormat, fmt) if fmt else None
+    values["bad_format"] = bool(fmt) and values["format"] is None
+    values["status"] = parse_choice(MeetingStatus, fields.get("status") or MeetingStatus.PLANNED)
+    values["held_with_id"] = fields.get("held_with_id") or None
+    start, end = fields.get("start"), fields.get("end") or fields.get("start")
+    return values, _partial(start), _partial(end)
+
+
+def _whole_number(value: Any) -> int:
+    """An int, or 0 (refused by the number rule) for anything that is not a whole number."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
+
+
+def _partial(value: Any) -> PartialDate | str | None:
+    """A PartialDate, or the parse error message for a string that is not one."""
+    if value is None or isinstance(value, PartialDate):
+        return value
+    if isinstance(value, date):
+        return PartialDate(value.year, value.month, value.day)
+    try:
+        return PartialDate.parse(str(value))
+    except ValueError as exc:
+        return str(exc)
+
+
+def _validate(meeting: Meeting, body: Body, v: dict, start: Any, end: Any) -> None:
+    errors: dict[str, list[str]] = {}
+    require(errors, "title", bool(v["title"]), "Give the meeting's title.")
+    _validate_dates(errors, start, end)
+    _validate_number(errors, meeting, body, v["number"], start)
+    zone = v["timezone"]
+    require(
+        errors,
+        "timezone",
+        is_timezone(zone),
+        f"Unknown time zone {zone!r}: use an IANA name such as Asia/Kuala_Lumpur.",
+    )
+    code = v["country_code"]
+    require(
+        errors,
+        "country_code",
+        code is None or is_country(code),
+        f"Unknown country {code!r}: use an ISO 3166 alpha-2 code such as MY.",
+    )
+    require(errors, "format", not v.pop("bad_format"), "Choose in person, virtual or hybrid.")
+    require(errors, "status", v["status"] is not None, "Choose a status.")
+    if not errors and isinstance(start, PartialDate):
+        _validate_sessions_fit(errors, meeting, start, end)
+        _validate_held_with(errors, meeting, v["held_with_id"])
+    raise_if(errors)
+
+
+def _validate_dates(errors: dict, start: Any, end: Any) -> None:
+    require(errors, "start", start is not None, "Give the date, even if only the month or year.")
+    if isinstance(start, str):
+        require(errors, "start", False, start)
+    if isinstance(end, str):
+        require(errors, "end", False, end)
+    if isinstance(start, PartialDate) and isinstance(end, PartialDate):
+        same = start.precision == end.precision
+        require(
+            errors,
+            "end",
+            same,
+            f"Give the end to the same precision as the start ({start.precision.value}).",
+        )
+        require(
+            errors,
+            "end",
+            not same or end.last_day() >= start.first_day(),
+            "The meeting ends before it starts.",
+        )
+
+
+def _validate_number(errors: dict, meeting: Meeting, body: Body, number: Any, start: Any) -> None:
+    if number is None:
+        return
+    if not 0 < number <= MAX_NUMBER:
+        # Checked before any query: a huge number would overflow PostgreSQL's integer.
+        require(errors, "number", False, f"A meeting number is 1 to {MAX_NUMBER}.")
+        return
+    if body.numbering_style is NumberingStyle.NONE:
+        require(errors, "number", False, f"{body.short_name} meetings are not numbered.")
+    if body.numbering_style is NumberingStyle.YEAR and isinstance(start, PartialDate):
+        require(
+            errors,
+            "number",
+            number == start.year,
+            f"{body.short_name} is numbered by year: the number is the year, {start.year}.",
+        )
+    taken = sa.select(Meeting.id).where(Meeting.body_id == body.id, Meeting.number == number)
+    if meeting.id:
+        taken = taken.where(Meeting.id != meeting.id)
+    require(
+        errors,
+        "number",
+        db.session.scalar(taken) is None,
+        UNIQUE["meeting.body_id, meeting.number"][1]
+        + f" ({meeting_label(body, number) or number})",
+    )
+
+
+def _validate_sessions_fit(errors: dict, meeting: Meeting, start: PartialDate, end: Any) -> None:
+    outside = [
+        s.title
+        for s in meeting.sessions
+        if not start.first_day() <= in_zone(s.starts_at, meeting.timezone).date() <= end.last_day()
+    ]
+    require(
+        errors,
+        "start",
+        not outside,
+        f"Sessions fall outside these dates: {', '.join(outside)}. Move them first.",
+    )
+
+
+def _validate_held_with(errors: dict, meeting: Meeting, held_with_id: Any) -> None:
+    if held_with_id is None:
+        return
+    other = db.session.get(Meeting, held_with_id)
+    require(errors, "held_with_id", other is not None, "Unknown meeting.")
+    require(errors, "held_with_id", other is None or other is not meeting, "Not itself.")
+
+
+def _keep_wall_clock(meeting: Meeting, old_zone: str) -> None:
+    """The venue's zone changed: sessions keep their local times ("09:00 at the venue")."""
+    for session in meeting.sessions:
+        for attr in ("starts_at", "ends_at"):
+            local = in_zone(getattr(session, attr), old_zone)
+            setattr(session, attr, local_to_utc(local.date(), local.time(), meeting.timezone))
+
+
+def session_local_times(session: Session, zone: str) -> tuple[datetime, datetime]:
+    return in_zone(session.starts_at, zone), in_zone(session.ends_at, zone)
+
+
+def create_session(meeting: Meeting, **fields: Any) -> Session:
+    session = Session()
+    _apply_session(session, meeting, fields)
+    session.meeting = meeting
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def update_session(session: Session, **fields: Any) -> Session:
+    _apply_session(session, session.meeting, fields)
+    db.session.flush()
+    return session
+
+
+def delete_meeting(meeting: Meeting) -> None:
+    """Delete a meeting and its sessions; meetings held with it are simply no longer linked."""
+    db.session.delete(meeting)
+    db.session.flush()
+
+
+def delete_session(session: Session) -> None:
+    db.session.delete(session)
+    db.session.flush()
+
+
+def _apply_session(session: Session, meeting: Meeting, fields: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    title = (fields.get("title") or "").strip()
+    kind = parse_choice(SessionKind, fields.get("kind") or SessionKind.OTHER)
+    require(errors, "title", bool(title), "Give the session's title.")
+    require(errors, "kind", kind is not None, "Choose the kind of session.")
+    starts_at, ends_at = _session_times(errors, meeting, fields)
+    raise_if(errors)
+    session.title, session.kind = title, kind
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.room = (fields.get("room") or "").strip()
+    session.description = (fields.get("description") or "").strip()
+
+
+def _session_times(errors: dict, meeting: Meeting, fields: dict) -> tuple[Any, Any]:
+    day, start, end = fields.get("day"), fields.get("start_time"), fields.get("end_time")
+    require(errors, "day", isinstance(day, date), "Give the day of the session.")
+    require(errors, "start_time", isinstance(start, time), "Give the start time.")
+    require(errors, "end_time", isinstance(end, time), "Give the end time.")
+    if errors:
+        return None, None
+    within = meeting.start_date <= day <= meeting.end_date
+    require(
+        errors,
+        "day",
+        within,
+        f"The meeting runs {meeting.dates_label}: a session must fall within it.",
+    )
+    require(errors, "end_time", end > start, "The session ends before it starts.")
+    try:
+        return (
+            local_to_utc(day, start, meeting.timezone),
+            local_to_utc(day, end, meeting.timezone),
+        )
+    except WallClockError as exc:
+        require(errors, "start_time", False, str(exc))
+        return None, None

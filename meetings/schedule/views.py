@@ -1,0 +1,188 @@
+"""Pages: home, meeting list, meeting with its timetable, forms for meetings and sessions."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from meetings.bodies.services import get_body, list_bodies, plan_next_meeting
+from meetings.core.forms import ConfirmForm, ReaderTimezoneForm, choices
+from meetings.core.forms_flow import save_form
+from meetings.core.reader import reader_timezone
+from meetings.extensions import db
+from meetings.mechanisms.services import get_mechanism, list_mechanisms
+from meetings.schedule import services
+from meetings.schedule.forms import MeetingForm, SessionForm
+from meetings.schedule.models import Meeting, MeetingStatus, Session
+from meetings.schedule.timetable import build_timetable
+
+bp = Blueprint("schedule", __name__)
+PER_PAGE = 50
+
+
+@bp.get("/")
+def home():
+    today = date.today()
+    return render_template(
+        "schedule/home.html",
+        upcoming=services.upcoming_meetings(today),
+        recent=services.recent_meetings(today),
+        mechanisms=list_mechanisms(),
+    )
+
+
+@bp.get("/meetings/")
+def meeting_list():
+    mechanism = get_mechanism(request.args.get("mechanism", ""))
+    body = get_body(request.args.get("body", ""))
+    status = request.args.get("status", "")
+    year = request.args.get("year", type=int)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    f = services.MeetingFilter(
+        mechanism_id=mechanism.id if mechanism else None,
+        body_id=body.id if body else None,
+        date_from=date(year, 1, 1) if year and 1900 <= year <= 2200 else None,
+        date_to=date(year, 12, 31) if year and 1900 <= year <= 2200 else None,
+        statuses=(MeetingStatus(status),) if status in set(MeetingStatus) else (),
+        newest_first=True,
+    )
+    meetings, total = services.page_of_meetings(f, page, PER_PAGE)
+    return render_template(
+        "schedule/meeting_list.html",
+        meetings=meetings,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        mechanisms=list_mechanisms(),
+        bodies=list_bodies(),
+        selected={"mechanism": mechanism, "body": body, "status": status, "year": year},
+        statuses=list(MeetingStatus),
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def meeting_detail(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    reader_zone = reader_timezone()
+    return render_template(
+        "schedule/meeting_detail.html",
+        meeting=meeting,
+        label=services.label(meeting),
+        timetable=build_timetable(meeting, reader_zone),
+        reader_zone=reader_zone,
+        tz_form=ReaderTimezoneForm(timezone=reader_zone or ""),
+    )
+
+
+@bp.route("/bodies/<slug>/meetings/new", methods=["GET", "POST"])
+def meeting_new(slug: str):
+    body = get_body(slug) or abort(404)
+    form = MeetingForm()
+    if request.method == "GET":
+        form.timezone.data = body.mechanism.default_timezone
+    _held_with_choices(form, body)
+    meeting = save_form(form, lambda values: services.create_meeting(body, **values))
+    if meeting:
+        flash(f"{meeting.title} created.", "success")
+        return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    return render_template("schedule/meeting_form.html", form=form, body=body, meeting=None)
+
+
+@bp.route("/bodies/<slug>/schedule-next", methods=["GET", "POST"])
+def meeting_schedule_next(slug: str):
+    """The meeting form, pre-filled with the next number, title and proposed date."""
+    body = get_body(slug) or abort(404)
+    form = MeetingForm()
+    plan = plan_next_meeting(body, date.today())
+    if request.method == "GET":
+        form.number.data, form.title.data = plan.number, plan.title
+        form.start.data, form.timezone.data = plan.start, plan.timezone
+        form.status.data = MeetingStatus.PLANNED.value
+    _held_with_choices(form, body)
+    meeting = save_form(form, lambda values: services.create_meeting(body, **values))
+    if meeting:
+        flash(f"{meeting.title} scheduled.", "success")
+        return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    return render_template(
+        "schedule/meeting_form.html", form=form, body=body, meeting=None, plan=plan
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+def meeting_edit(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = MeetingForm(obj=meeting if request.method == "GET" else None)
+    if request.method == "GET":
+        form.start.data, form.end.data = meeting.start, meeting.end
+    _held_with_choices(form, meeting.body, exclude=meeting)
+    if save_form(form, lambda values: services.update_meeting(meeting, **values)):
+        flash("Meeting saved.", "success")
+        return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
+    return render_template(
+        "schedule/meeting_form.html", form=form, body=meeting.body, meeting=meeting
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
+def meeting_delete(meeting_id: int):
+    """Ask, then delete a meeting entered by mistake, with its sessions."""
+    meeting = _meeting_or_404(meeting_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        body_slug, title = meeting.body.slug, meeting.title
+        services.delete_meeting(meeting)
+        db.session.commit()
+        flash(f"{title} deleted.", "success")
+        return redirect(url_for("bodies.detail", slug=body_slug))
+    return render_template("schedule/meeting_delete.html", meeting=meeting, form=form)
+
+
+@bp.route("/meetings/<int:meeting_id>/sessions/new", methods=["GET", "POST"])
+def session_new(meeting_id: int):
+    meeting = _meeting_or_404(meeting_id)
+    form = SessionForm()
+    if request.method == "GET" and meeting.date_precision == "day":
+        form.day.data = meeting.start_date
+    session = save_form(form, lambda values: services.create_session(meeting, **values))
+    if session:
+        flash(f"Session “{session.title}” added.", "success")
+        return redirect(url_for(".meeting_detail", meeting_id=meeting.id) + "#timetable")
+    return render_template("schedule/session_form.html", form=form, meeting=meeting, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def session_edit(session_id: int):
+    session = db.session.get(Session, session_id) or abort(404)
+    meeting = session.meeting
+    form = SessionForm()
+    if request.method == "GET":
+        start, end = services.session_local_times(session, meeting.timezone)
+        form.process(obj=session, day=start.date(), start_time=start.time(), end_time=end.time())
+    if save_form(form, lambda values: services.update_session(session, **values)):
+        flash("Session saved.", "success")
+        return redirect(url_for(".meeting_detail", meeting_id=meeting.id) + "#timetable")
+    return render_template(
+        "schedule/session_form.html", form=form, meeting=meeting, session=session
+    )
+
+
+@bp.post("/sessions/<int:session_id>/delete")
+def session_delete(session_id: int):
+    session = db.session.get(Session, session_id) or abort(404)
+    meeting_id, title = session.meeting_id, session.title
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_session(session)
+    db.session.commit()
+    flash(f"Session “{title}” deleted.", "success")
+    return redirect(url_for(".meeting_detail", meeting_id=meeting_id) + "#timetable")
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return services.get_meeting(meeting_id) or abort(404)
+
+
+def _held_with_choices(form: MeetingForm, body, exclude: Meeting | None = None) -> None:
+    others = [m for m in services.conjunction_candidates(body) if m is not exclude]
+    form.held_with_id.choices = choices(
+        [("", "—"), *((m.id, f"{m.title} ({m.dates_label})") for m in others)]
+    )

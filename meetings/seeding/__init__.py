@@ -1,0 +1,1 @@
+"""The seed history: mechanisms, bodies and meetings of the seed documents."""

@@ -1,0 +1,113 @@
+"""Fixtures: an app on SQLite always, and on PostgreSQL when TEST_DATABASE_URL is set.
+
+Each backend's database is built once per run by the Alembic migrations (not create_all),
+and emptied after every test. Under CI, a missing TEST_DATABASE_URL is an error, not a skip.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from meetings import create_app
+from meetings.extensions import db as _db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_configure(config):
+    if os.environ.get("CI") and not PG_URL:
+        raise pytest.UsageError("CI must set TEST_DATABASE_URL: PostgreSQL tests may not skip.")
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def _psycopg(url: str) -> sa.URL:
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+psycopg")
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """One empty database per backend for the whole run; PostgreSQL's is dropped at the end."""
+    urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
+    admin = None
+    if PG_URL:
+        admin_url = _psycopg(PG_URL)
+        name = f"meetings_test_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        urls["postgresql"] = admin_url.set(database=name).render_as_string(hide_password=False)
+    yield urls
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(url: str, tmp_path) -> Flask:
+    return create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "meetings.test",
+        }
+    )
+
+
+_migrated: set[str] = set()
+
+
+@pytest.fixture(params=backends())
+def app(request, database_urls, tmp_path) -> Iterator[Flask]:
+    url = database_urls[request.param]
+    application = make_app(url, tmp_path)
+    with application.app_context():
+        if url not in _migrated:
+            upgrade()
+            _migrated.add(url)
+        yield application
+        _db.session.rollback()
+        _empty_tables()
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    with _db.engine.begin() as conn:
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(database_urls, tmp_path) -> Iterator[Flask]:
+    """An app with CSRF protection on, as in production (SQLite)."""
+    application = make_app(database_urls["sqlite"], tmp_path)
+    application.config["WTF_CSRF_ENABLED"] = True
+    with application.app_context():
+        if database_urls["sqlite"] not in _migrated:
+            upgrade()
+            _migrated.add(database_urls["sqlite"])
+        yield application
+        _empty_tables()
+        _db.session.remove()

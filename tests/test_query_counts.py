@@ -1,0 +1,89 @@
+"""Pages and API lists run a fixed number of SQL statements however much data there is."""
+
+from contextlib import contextmanager
+from datetime import date, time
+
+import sqlalchemy as sa
+
+from meetings.extensions import db
+from meetings.mechanisms.services import save_programme_area
+from tests import factories
+
+
+@contextmanager
+def count_queries():
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+            statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _grow(mechanisms: int, meetings_per_body: int):
+    for _ in range(mechanisms):
+        mech = factories.mechanism()
+        pillar = save_programme_area(mech, code="1", name="Climate", sdg_goals=[13])
+        save_programme_area(mech, code="1-1", name="Transparency", parent_id=pillar.id)
+        for _ in range(2):
+            body = factories.body(mech)
+            for n in range(meetings_per_body):
+                factories.meeting(
+                    body, number=n + 1, start=f"20{10 + n}", end="", title=f"Meeting {n}"
+                )
+            timed = factories.meeting(body, title="Timed", start="2026-09-02")
+            factories.session(timed, start_time=time(9), end_time=time(10))
+
+
+PAGES = [
+    "/",
+    "/meetings/",
+    "/mechanisms/",
+    "/api/v1/meetings",
+    "/api/v1/mechanisms",
+    "/api/v1/bodies",
+]
+
+
+def _counts(client, urls):
+    result = {}
+    for url in urls:
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200, url
+        result[url] = len(statements)
+    return result
+
+
+def test_list_pages_query_count_does_not_grow(client):
+    _grow(1, 2)
+    small = _counts(client, PAGES)
+    _grow(3, 4)
+    assert _counts(client, PAGES) == small
+
+
+def test_detail_pages_query_count_does_not_grow(client):
+    mech = factories.mechanism()
+    body = factories.body(mech)
+    meeting = factories.meeting(body)
+    factories.session(meeting)
+    urls = [
+        f"/mechanisms/{mech.slug}",
+        f"/bodies/{body.slug}",
+        f"/meetings/{meeting.id}",
+        f"/api/v1/meetings/{meeting.id}",
+        f"/api/v1/mechanisms/{mech.id}",
+    ]
+    small = _counts(client, urls)
+    for day in (3, 4, 5):
+        for hour in (9, 11, 14):
+            factories.session(
+                meeting, day=date(2026, 9, day), start_time=time(hour), end_time=time(hour + 1)
+            )
+    for n in range(5):
+        factories.meeting(body, title=f"Other {n}", start=f"20{10 + n}", end="")
+    assert _counts(client, urls) == small
