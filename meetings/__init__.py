@@ -8,7 +8,7 @@ from flask import Flask
 from meetings.bodies import api as bodies_api
 from meetings.bodies import views as bodies_views
 from meetings.config import default_config
-from meetings.core import errors, templating
+from meetings.core import errors, ids, templating
 from meetings.core import views as core_views
 from meetings.extensions import api, csrf, db, migrate
 from meetings.mechanisms import api as mechanisms_api
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    ids.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

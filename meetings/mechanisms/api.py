@@ -4,6 +4,7 @@ import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
 from meetings.core.api import QuerySchema
+from meetings.core.ids import as_id
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.schemas import MechanismSchema
@@ -39,7 +40,8 @@ def mechanism_from_arg(value: str | None) -> Mechanism | None:
     """The mechanism a query names by slug or id; a 422 naming the argument if unknown."""
     if not value:
         return None
-    mechanism = db.session.get(Mechanism, int(value)) if value.isdigit() else get_mechanism(value)
+    record_id = as_id(value)
+    mechanism = db.session.get(Mechanism, record_id) if record_id else get_mechanism(value)
     if mechanism is None:
         abort(422, errors={"query": {"mechanism": [f"Unknown mechanism {value!r}."]}})
     return mechanism

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 from meetings.bodies.models import Body
 from meetings.bodies.services import get_body
 from meetings.core.api import page_envelope, page_size
+from meetings.core.ids import as_id
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.schedule import services
@@ -55,7 +56,8 @@ def read(meeting_id: int):
 def _body_from_arg(value: str | None) -> Body | None:
     if not value:
         return None
-    body = db.session.get(Body, int(value)) if value.isdigit() else get_body(value)
+    record_id = as_id(value)
+    body = db.session.get(Body, record_id) if record_id else get_body(value)
     if body is None:
         abort(422, errors={"query": {"body": [f"Unknown body {value!r}."]}})
     return body
