@@ -5,10 +5,12 @@ from typing import Any
 
 from flask import Flask
 
+from meetings.accounts import session as accounts_session
+from meetings.audit import recorder as audit_recorder
 from meetings.bodies import api as bodies_api
 from meetings.bodies import views as bodies_views
 from meetings.config import default_config
-from meetings.core import errors, ids, templating
+from meetings.core import errors, ids, security, templating
 from meetings.core import views as core_views
 from meetings.extensions import api, csrf, db, migrate
 from meetings.mechanisms import api as mechanisms_api
@@ -39,6 +41,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    accounts_session.init_app(app)
+    audit_recorder.init_app(app)
+    security.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -1,6 +1,7 @@
 """Extensions, created unbound here and bound to the app in create_app()."""
 
 from flask import request
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_sqlalchemy import SQLAlchemy
@@ -20,6 +21,7 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
+login = LoginManager()
 
 
 class Api(SmorestApi):

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from meetings.core.countries import country_name
-from meetings.core.models import TimestampMixin
+from meetings.core.models import TimestampMixin, enum_column
+from meetings.core.visibility import Visibility
 from meetings.extensions import db
 
 if TYPE_CHECKING:
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
 
 class Mechanism(TimestampMixin, db.Model):
     __tablename__ = "mechanism"
+    __table_args__ = (
+        # Participants belong to a meeting: a mechanism cannot be restricted to them.
+        sa.CheckConstraint("visibility IS NULL OR visibility <> 'participants'", name="no_participants"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -28,6 +33,8 @@ class Mechanism(TimestampMixin, db.Model):
     default_timezone: Mapped[str] = mapped_column(sa.String(64))
     # Where the facts come from (a seed document and section), for reviewers.
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who may see it; NULL: public. A level set here adds a gate, never removes one.
+    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "mechanism_visibility"))
 
     member_states: Mapped[list["MemberState"]] = relationship(
         back_populates="mechanism",

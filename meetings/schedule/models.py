@@ -10,6 +10,7 @@ from meetings.bodies.models import Body
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate, format_date_range
 from meetings.core.models import TimestampMixin, UTCDateTime, enum_column
+from meetings.core.visibility import Visibility
 from meetings.extensions import db
 
 
@@ -87,6 +88,8 @@ class Meeting(TimestampMixin, db.Model):
         sa.ForeignKey("meeting.id", ondelete="SET NULL")
     )
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
+    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "meeting_visibility"))
 
     body: Mapped[Body] = relationship(back_populates="meetings")
     held_with: Mapped["Meeting | None"] = relationship(
@@ -172,6 +175,8 @@ class Session(TimestampMixin, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room: Mapped[str] = mapped_column(sa.String(200), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
+    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "session_visibility"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="sessions")
 

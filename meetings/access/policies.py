@@ -1,0 +1,135 @@
+"""The rules: who may see and who may change mechanisms, bodies, meetings and sessions.
+
+Each of mechanism, body, meeting and session may set a visibility; every level set along
+the chain is a gate the reader must pass (a public meeting of a restricted body stays
+restricted). Staff of a thing pass its gates. The same rules exist twice, as Python for one
+object and as SQL for lists, and tests check that both agree.
+"""
+
+import sqlalchemy as sa
+
+from meetings.access.principal import Principal
+from meetings.bodies.models import Body
+from meetings.core.visibility import Visibility
+from meetings.mechanisms.models import Mechanism
+from meetings.schedule.models import Meeting, Session
+
+OPEN = (None, Visibility.PUBLIC)
+
+
+def _mechanism_gate(p: Principal, level: Visibility | None, mechanism_id: int) -> bool:
+    if level in OPEN or p.is_admin:
+        return True
+    if level is Visibility.MEMBERS:
+        return p.is_member(mechanism_id)
+    return p.is_secretariat(mechanism_id) or mechanism_id in p.manages_in
+
+
+def _body_gate(p: Principal, level: Visibility | None, mechanism_id: int, body_id: int) -> bool:
+    if level in OPEN or p.is_body_staff(mechanism_id, body_id):
+        return True
+    return level is Visibility.MEMBERS and p.is_member(mechanism_id)
+
+
+def _meeting_gate(p: Principal, level: Visibility | None, meeting: Meeting) -> bool:
+    if level is Visibility.PARTICIPANTS and meeting.id in p.participates_in:
+        return True
+    return _body_gate(p, level, meeting.body.mechanism_id, meeting.body_id)
+
+
+def can_view_mechanism(p: Principal, mechanism: Mechanism) -> bool:
+    return _mechanism_gate(p, mechanism.visibility, mechanism.id)
+
+
+def can_view_body(p: Principal, body: Body) -> bool:
+    return can_view_mechanism(p, body.mechanism) and _body_gate(
+        p, body.visibility, body.mechanism_id, body.id
+    )
+
+
+def can_view_meeting(p: Principal, meeting: Meeting) -> bool:
+    return can_view_body(p, meeting.body) and _meeting_gate(p, meeting.visibility, meeting)
+
+
+def can_view_session(p: Principal, session: Session) -> bool:
+    meeting = session.meeting
+    return can_view_meeting(p, meeting) and _meeting_gate(p, session.visibility, meeting)
+
+
+def can_create_mechanism(p: Principal) -> bool:
+    return p.is_admin
+
+
+def can_manage_mechanism(p: Principal, mechanism_id: int) -> bool:
+    """Edit the mechanism, its programme areas and bodies; read its audit log; invite."""
+    return p.is_secretariat(mechanism_id)
+
+
+def can_manage_body(p: Principal, body: Body) -> bool:
+    """Edit the body, and create, edit and delete its meetings and their sessions."""
+    return p.is_body_staff(body.mechanism_id, body.id)
+
+
+# The same gates as SQL, for lists. Each expects Mechanism, Body (and Meeting) to be joined.
+
+
+def _in(column, ids) -> sa.ColumnElement[bool]:
+    return column.in_(sorted(ids)) if ids else sa.false()
+
+
+def _level(column, *levels: Visibility) -> sa.ColumnElement[bool]:
+    return column.in_([v.value for v in levels])
+
+
+def mechanism_visible(p: Principal) -> sa.ColumnElement[bool]:
+    if p.is_admin:
+        return sa.true()
+    vis = Mechanism.visibility
+    return sa.or_(
+        vis.is_(None),
+        _level(vis, Visibility.PUBLIC),
+        sa.and_(_level(vis, Visibility.MEMBERS), _in(Mechanism.id, p.member_of)),
+        sa.and_(
+            _level(vis, Visibility.SECRETARIAT),
+            _in(Mechanism.id, p.secretariat_of | p.manages_in),
+        ),
+    )
+
+
+def _body_staff(p: Principal) -> sa.ColumnElement[bool]:
+    return sa.or_(_in(Body.mechanism_id, p.secretariat_of), _in(Body.id, p.manages))
+
+
+def _body_level_gate(p: Principal, vis) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        vis.is_(None),
+        _level(vis, Visibility.PUBLIC),
+        _body_staff(p),
+        sa.and_(_level(vis, Visibility.MEMBERS), _in(Body.mechanism_id, p.member_of)),
+    )
+
+
+def body_visible(p: Principal) -> sa.ColumnElement[bool]:
+    if p.is_admin:
+        return sa.true()
+    return sa.and_(mechanism_visible(p), _body_level_gate(p, Body.visibility))
+
+
+def _meeting_level_gate(p: Principal, vis) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        _body_level_gate(p, vis),
+        sa.and_(_level(vis, Visibility.PARTICIPANTS), _in(Meeting.id, p.participates_in)),
+    )
+
+
+def meeting_visible(p: Principal) -> sa.ColumnElement[bool]:
+    if p.is_admin:
+        return sa.true()
+    return sa.and_(body_visible(p), _meeting_level_gate(p, Meeting.visibility))
+
+
+def session_visible(p: Principal) -> sa.ColumnElement[bool]:
+    """Expects Session joined to its Meeting, Body and Mechanism."""
+    if p.is_admin:
+        return sa.true()
+    return sa.and_(meeting_visible(p), _meeting_level_gate(p, Session.visibility))

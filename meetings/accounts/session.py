@@ -1,0 +1,14 @@
+"""Signed-in sessions through Flask-Login; the cookie names the user and their nonce."""
+
+from flask import Flask
+
+from meetings.accounts.services import user_for_session
+from meetings.extensions import login
+
+
+def init_app(app: Flask) -> None:
+    login.init_app(app)
+    login.user_loader(user_for_session)
+    login.login_view = "accounts.sign_in"
+    login.login_message = "Please sign in to continue."
+    login.session_protection = "basic"
