@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 
+from meetings.access import templating as access_templating
 from meetings.accounts import session as accounts_session
 from meetings.audit import recorder as audit_recorder
 from meetings.bodies import api as bodies_api
@@ -47,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    access_templating.init_app(app)
     for module in PAGES:
         app.register_blueprint(module.bp)
     for module in APIS:

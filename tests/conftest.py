@@ -96,7 +96,25 @@ def db(app):
 
 @pytest.fixture
 def client(app):
+    """The anonymous public."""
     return app.test_client()
+
+
+def sign_in(client, user) -> None:
+    """Make the test client's session that of a signed-in user (as the sign-in page does)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def admin_client(app):
+    """A site administrator's browser: may see and change everything."""
+    from tests import factories
+
+    client = app.test_client()
+    sign_in(client, factories.admin(email="admin@example.org"))
+    return client
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from datetime import date, time
 from itertools import count
 
+from meetings.accounts.services import create_user, grant_role
 from meetings.bodies.services import create_body
 from meetings.extensions import db
 from meetings.mechanisms.services import create_mechanism
@@ -74,3 +75,34 @@ def session(of_meeting, **fields):
     result = create_session(of_meeting, **values)
     db.session.commit()
     return result
+
+
+def user(email=None, password=None, name="", roles=()):
+    """An account; roles are dicts of grant_role's fields ({"role": "secretariat", ...})."""
+    n = next(_seq)
+    result = create_user(email or f"person{n}@example.org", name=name, password=password)
+    for fields in roles:
+        grant_role(result, **fields)
+    db.session.commit()
+    return result
+
+
+def admin(**fields):
+    return user(roles=[{"role": "admin"}], **fields)
+
+
+def secretariat_of(mech, **fields):
+    return user(roles=[{"role": "secretariat", "mechanism_id": mech.id}], **fields)
+
+
+def manager_of(of_body, **fields):
+    return user(roles=[{"role": "body_manager", "body_id": of_body.id}], **fields)
+
+
+def nfp_of(mech, country_code, **fields):
+    scope = {"role": "nfp", "mechanism_id": mech.id, "country_code": country_code}
+    return user(roles=[scope], **fields)
+
+
+def delegate_of(mech, **fields):
+    return user(roles=[{"role": "delegate", "mechanism_id": mech.id}], **fields)

@@ -5,7 +5,8 @@ for reading only, from the session cookie. Something a person may not see is "no
 something they may see but not change is "forbidden"; and a refused write is audited.
 """
 
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
@@ -17,6 +18,7 @@ from meetings.audit.services import record_refusal
 from meetings.extensions import wants_json
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+T = TypeVar("T")
 
 
 def current_principal() -> Principal:
@@ -45,9 +47,9 @@ def _api_principal() -> Principal:
     return principal_for(None, channel="api")
 
 
-def found(thing, visible: bool):
+def visible_or_404(thing: T | None, can_view: Callable[[Principal, T], bool]) -> T:
     """The thing, or 404 when it does not exist or the principal may not see it."""
-    if thing is None or not visible:
+    if thing is None or not can_view(current_principal(), thing):
         abort(404)
     return thing
 

@@ -78,3 +78,7 @@ def principal_for(
         scope=scope,
         channel=channel,
     )
+
+
+# The application itself (numbering, seeding, staff-only choices): sees everything.
+SYSTEM = Principal(is_admin=True, email="system", channel="system")

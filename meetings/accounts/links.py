@@ -99,7 +99,9 @@ def reset_password(link: EmailLink, password: str) -> User:
 def _claim(link: EmailLink) -> None:
     """Mark the link used in one conditional statement, so two uses cannot both succeed."""
     stmt = sa.update(EmailLink).where(EmailLink.id == link.id, EmailLink.used_at.is_(None))
-    result = db.session.execute(stmt.values(used_at=utcnow()), execution_options={"synchronize_session": False})
+    result = db.session.execute(
+        stmt.values(used_at=utcnow()), execution_options={"synchronize_session": False}
+    )
     if result.rowcount != 1:
         raise DomainValidationError({"link": "This link has already been used."})
     db.session.refresh(link)

@@ -110,7 +110,7 @@ class RoleAssignment(db.Model):
 
     @property
     def label(self) -> str:
-        """"National Focal Point of Japan, NEASPEC"."""
+        """ "National Focal Point of Japan, NEASPEC"."""
         text = ROLE_LABELS[self.role]
         if self.country_code:
             text += f" of {country_name(self.country_code)}"

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session as OrmSession
 
 from meetings.accounts.models import ApiToken, EmailLink, RoleAssignment, User
 from meetings.audit.models import AuditAction, AuditEntry
-from meetings.extensions import db
 from meetings.bodies.models import Body
 from meetings.core.models import utcnow
+from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 from meetings.participants.models import Participant
 from meetings.schedule.models import Meeting, Session

@@ -4,6 +4,8 @@ import marshmallow as ma
 from flask_smorest import Blueprint, abort
 from sqlalchemy.orm import joinedload
 
+from meetings.access.guards import current_principal
+from meetings.access.policies import can_view_body
 from meetings.bodies.models import Body
 from meetings.bodies.schemas import BodySchema
 from meetings.bodies.services import list_bodies
@@ -29,7 +31,7 @@ class BodyQuerySchema(QuerySchema):
 def list_all(args: dict):
     """List bodies, optionally of one mechanism."""
     mechanism = mechanism_from_arg(args.get("mechanism"))
-    return list_bodies(mechanism)
+    return list_bodies(current_principal(), mechanism)
 
 
 @blp.get("/<int:body_id>")
@@ -37,6 +39,6 @@ def list_all(args: dict):
 def read(body_id: int):
     """Read one body."""
     body = db.session.get(Body, body_id, options=[joinedload(Body.mechanism)])
-    if body is None:
+    if body is None or not can_view_body(current_principal(), body):
         abort(404, message=f"No body {body_id}.")
     return body

@@ -79,7 +79,9 @@ class Body(TimestampMixin, db.Model):
         sa.CheckConstraint("usual_month IS NULL OR usual_month BETWEEN 1 AND 12", name="month"),
         sa.CheckConstraint("conjunction_body_id IS NULL OR conjunction_body_id <> id", name="self"),
         # Participants belong to a meeting: a body cannot be restricted to them.
-        sa.CheckConstraint("visibility IS NULL OR visibility <> 'participants'", name="no_participants"),
+        sa.CheckConstraint(
+            "visibility IS NULL OR visibility <> 'participants'", name="no_participants"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +109,9 @@ class Body(TimestampMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
     source: Mapped[str] = mapped_column(sa.Text, default="")
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
-    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "body_visibility"))
+    visibility: Mapped[Visibility | None] = mapped_column(
+        enum_column(Visibility, "body_visibility")
+    )
 
     mechanism: Mapped[Mechanism] = relationship(back_populates="bodies")
     conjunction_body: Mapped["Body | None"] = relationship(remote_side="Body.id")

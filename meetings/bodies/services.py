@@ -7,12 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from meetings.access.policies import body_visible
+from meetings.access.principal import Principal
 from meetings.bodies.cadence import propose_next_date
 from meetings.bodies.models import Body, BodyKind, Cadence, NumberingStyle
 from meetings.bodies.numbering import default_title, meeting_label, next_number
 from meetings.core.dates import PartialDate
 from meetings.core.persistence import flush_or_raise
 from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import SLUG
@@ -31,8 +34,9 @@ def get_body(slug: str) -> Body | None:
     return db.session.scalars(stmt).first()
 
 
-def list_bodies(mechanism: Mechanism | None = None) -> list[Body]:
-    stmt = sa.select(Body).join(Body.mechanism)
+def list_bodies(viewer: Principal, mechanism: Mechanism | None = None) -> list[Body]:
+    """The bodies the viewer may see, of one mechanism or all."""
+    stmt = sa.select(Body).join(Body.mechanism).where(body_visible(viewer))
     stmt = stmt.options(joinedload(Body.mechanism), joinedload(Body.conjunction_body))
     if mechanism is not None:
         stmt = stmt.where(Body.mechanism_id == mechanism.id)
@@ -63,13 +67,15 @@ def _apply(body: Body, fields: dict[str, Any]) -> None:
     values["conjunction_body_id"] = fields.get("conjunction_body_id") or None
     values["position"] = fields.get("position") or 0
     values["source"] = (fields.get("source") or "").strip()
-    _validate(body, values)
+    values["visibility"], problem = clean_visibility(fields.get("visibility"), meeting_level=False)
+    _validate(body, values, problem)
     for key, value in values.items():
         setattr(body, key, value)
 
 
-def _validate(body: Body, v: dict[str, Any]) -> None:
+def _validate(body: Body, v: dict[str, Any], visibility_problem: str | None) -> None:
     errors: dict[str, list[str]] = {}
+    require(errors, "visibility", visibility_problem is None, visibility_problem or "")
     require(errors, "name", bool(v["name"]), "Give the body's name.")
     require(errors, "short_name", bool(v["short_name"]), "Give the short name used in titles.")
     require(errors, "slug", bool(SLUG.match(v["slug"])), "Use lower-case letters, digits, -.")

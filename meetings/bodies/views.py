@@ -2,8 +2,16 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from meetings.access.guards import current_principal, require, visible_or_404
+from meetings.access.policies import (
+    can_manage_body,
+    can_manage_mechanism,
+    can_view_body,
+    can_view_mechanism,
+)
+from meetings.access.principal import SYSTEM
 from meetings.bodies import services
 from meetings.bodies.forms import BodyForm
 from meetings.bodies.models import Body
@@ -20,7 +28,7 @@ bp = Blueprint("bodies", __name__)
 def detail(slug: str):
     body = _body_or_404(slug)
     today = date.today()
-    meetings = body_meetings(body)
+    meetings = body_meetings(body, current_principal())
     upcoming = sorted((m for m in meetings if m.end_date >= today), key=lambda m: m.start_date)
     past = [m for m in meetings if m.end_date < today]
     return render_template(
@@ -34,7 +42,9 @@ def detail(slug: str):
 
 @bp.route("/mechanisms/<slug>/bodies/new", methods=["GET", "POST"])
 def new(slug: str):
-    mechanism = get_mechanism(slug) or abort(404)
+    mechanism = visible_or_404(get_mechanism(slug), can_view_mechanism)
+    allowed = can_manage_mechanism(current_principal(), mechanism.id)
+    require(allowed, f"Only the secretariat of {mechanism.short_name} adds bodies.", mechanism)
     form = BodyForm()
     _conjunction_choices(form, mechanism, None)
     body = save_form(form, lambda values: services.create_body(mechanism, **values))
@@ -46,7 +56,7 @@ def new(slug: str):
 
 @bp.route("/bodies/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str):
-    body = _body_or_404(slug)
+    body = managed_body_or_refuse(slug)
     form = BodyForm(obj=body if request.method == "GET" else None)
     _conjunction_choices(form, body.mechanism, body)
     saved = save_form(form, lambda values: services.update_body(body, **values))
@@ -57,11 +67,19 @@ def edit(slug: str):
 
 
 def _conjunction_choices(form: BodyForm, mechanism: Mechanism, body: Body | None) -> None:
-    others = [b for b in services.list_bodies() if b is not body]
+    others = [b for b in services.list_bodies(SYSTEM) if b is not body]
     form.conjunction_body_id.choices = choices(
         [("", "—"), *((b.id, f"{b.name} ({b.mechanism.short_name})") for b in others)]
     )
 
 
 def _body_or_404(slug: str) -> Body:
-    return services.get_body(slug) or abort(404)
+    return visible_or_404(services.get_body(slug), can_view_body)
+
+
+def managed_body_or_refuse(slug: str) -> Body:
+    """The body, if the principal manages it (its secretariat or its own manager)."""
+    body = _body_or_404(slug)
+    allowed = can_manage_body(current_principal(), body)
+    require(allowed, f"Only the secretariat or managers of {body.short_name} may do this.", body)
+    return body

@@ -3,6 +3,8 @@
 import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
+from meetings.access.guards import current_principal
+from meetings.access.policies import can_view_mechanism
 from meetings.core.api import QuerySchema
 from meetings.core.ids import as_id
 from meetings.extensions import db
@@ -23,7 +25,7 @@ blp = Blueprint(
 @blp.response(200, MechanismSchema(many=True))
 def list_all():
     """List the mechanisms."""
-    return list_mechanisms()
+    return list_mechanisms(current_principal())
 
 
 @blp.get("/<int:mechanism_id>")
@@ -31,7 +33,7 @@ def list_all():
 def read(mechanism_id: int):
     """Read one mechanism."""
     mechanism = db.session.get(Mechanism, mechanism_id)
-    if mechanism is None:
+    if mechanism is None or not can_view_mechanism(current_principal(), mechanism):
         abort(404, message=f"No mechanism {mechanism_id}.")
     return get_mechanism(mechanism.slug)
 
@@ -42,6 +44,6 @@ def mechanism_from_arg(value: str | None) -> Mechanism | None:
         return None
     record_id = as_id(value)
     mechanism = db.session.get(Mechanism, record_id) if record_id else get_mechanism(value)
-    if mechanism is None:
+    if mechanism is None or not can_view_mechanism(current_principal(), mechanism):
         abort(422, errors={"query": {"mechanism": [f"Unknown mechanism {value!r}."]}})
     return mechanism

@@ -18,7 +18,9 @@ class Mechanism(TimestampMixin, db.Model):
     __tablename__ = "mechanism"
     __table_args__ = (
         # Participants belong to a meeting: a mechanism cannot be restricted to them.
-        sa.CheckConstraint("visibility IS NULL OR visibility <> 'participants'", name="no_participants"),
+        sa.CheckConstraint(
+            "visibility IS NULL OR visibility <> 'participants'", name="no_participants"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +36,9 @@ class Mechanism(TimestampMixin, db.Model):
     # Where the facts come from (a seed document and section), for reviewers.
     source: Mapped[str] = mapped_column(sa.Text, default="")
     # Who may see it; NULL: public. A level set here adds a gate, never removes one.
-    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "mechanism_visibility"))
+    visibility: Mapped[Visibility | None] = mapped_column(
+        enum_column(Visibility, "mechanism_visibility")
+    )
 
     member_states: Mapped[list["MemberState"]] = relationship(
         back_populates="mechanism",

@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from meetings.access.guards import current_principal
+from meetings.access.policies import can_view_body
 from meetings.core.api import absolute, ical_url
 
 
@@ -55,4 +57,5 @@ class MechanismSchema(ma.Schema):
                 "url": absolute("bodies.detail", slug=b.slug),
             }
             for b in obj.bodies
+            if can_view_body(current_principal(), b)
         ]

@@ -6,10 +6,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from meetings.access.policies import mechanism_visible
+from meetings.access.principal import Principal
 from meetings.core.countries import parse_country_codes
 from meetings.core.persistence import flush_or_raise
 from meetings.core.timezones import is_timezone
 from meetings.core.validation import raise_if, require
+from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 
@@ -36,8 +39,9 @@ UNIQUE = {
 }
 
 
-def list_mechanisms() -> list[Mechanism]:
-    stmt = sa.select(Mechanism).order_by(Mechanism.name)
+def list_mechanisms(viewer: Principal) -> list[Mechanism]:
+    """The mechanisms the viewer may see, by name."""
+    stmt = sa.select(Mechanism).where(mechanism_visible(viewer)).order_by(Mechanism.name)
     stmt = stmt.options(
         selectinload(Mechanism.member_states),
         selectinload(Mechanism.bodies),
@@ -76,15 +80,20 @@ def _apply(mechanism: Mechanism, fields: dict[str, Any], member_states: str | li
     values = {k: (fields.get(k) or "").strip() for k in MECHANISM_FIELDS}
     text = member_states if isinstance(member_states, str) else " ".join(member_states)
     codes, unknown = parse_country_codes(text)
-    _validate(mechanism, values, codes, unknown)
+    visibility, problem = clean_visibility(fields.get("visibility"), meeting_level=False)
+    _validate(mechanism, values, codes, unknown, problem)
     for key, value in values.items():
         setattr(mechanism, key, value)
+    mechanism.visibility = visibility
     existing = {m.country_code: m for m in mechanism.member_states}
     mechanism.member_states = [existing.get(c) or MemberState(country_code=c) for c in codes]
 
 
-def _validate(mechanism: Mechanism, values: dict, codes: list[str], unknown: list[str]) -> None:
+def _validate(
+    mechanism: Mechanism, values: dict, codes: list[str], unknown: list[str], visibility_problem
+) -> None:
     errors: dict[str, list[str]] = {}
+    require(errors, "visibility", visibility_problem is None, visibility_problem or "")
     require(errors, "name", bool(values["name"]), "Give the mechanism's name.")
     require(errors, "short_name", bool(values["short_name"]), "Give a short name.")
     require(errors, "slug", bool(SLUG.match(values["slug"])), "Use lower-case letters, digits, -.")
@@ -94,6 +103,13 @@ def _validate(mechanism: Mechanism, values: dict, codes: list[str], unknown: lis
         "default_timezone",
         is_timezone(values["default_timezone"]),
         f"Unknown time zone {values['default_timezone']!r}: use an IANA name such as Asia/Bangkok.",
+    )
+    website = values["website"]
+    require(
+        errors,
+        "website",
+        not website or website.lower().startswith(("https://", "http://")),
+        "Give a web address starting with https:// or http://.",
     )
     require(errors, "member_states", not unknown, f"Unknown country codes: {', '.join(unknown)}.")
     require(errors, "member_states", bool(codes) or bool(unknown), "List the member states.")

@@ -3,6 +3,8 @@
 import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
+from meetings.access.guards import current_principal
+from meetings.access.policies import can_view_body, can_view_meeting
 from meetings.bodies.models import Body
 from meetings.bodies.services import get_body
 from meetings.core.api import page_envelope, page_size
@@ -37,6 +39,7 @@ def list_all(args: dict):
         date_from=args.get("date_from"),
         date_to=args.get("date_to"),
         statuses=tuple(args.get("status") or ()),
+        viewer=current_principal(),
     )
     size = page_size(args)
     meetings, total = services.page_of_meetings(f, args["page"], size)
@@ -48,7 +51,7 @@ def list_all(args: dict):
 def read(meeting_id: int):
     """Read one meeting with its sessions."""
     meeting = services.get_meeting(meeting_id)
-    if meeting is None:
+    if meeting is None or not can_view_meeting(current_principal(), meeting):
         abort(404, message=f"No meeting {meeting_id}.")
     return meeting
 
@@ -58,6 +61,6 @@ def _body_from_arg(value: str | None) -> Body | None:
         return None
     record_id = as_id(value)
     body = db.session.get(Body, record_id) if record_id else get_body(value)
-    if body is None:
+    if body is None or not can_view_body(current_principal(), body):
         abort(422, errors={"query": {"body": [f"Unknown body {value!r}."]}})
     return body

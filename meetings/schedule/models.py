@@ -89,7 +89,9 @@ class Meeting(TimestampMixin, db.Model):
     )
     source: Mapped[str] = mapped_column(sa.Text, default="")
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
-    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "meeting_visibility"))
+    visibility: Mapped[Visibility | None] = mapped_column(
+        enum_column(Visibility, "meeting_visibility")
+    )
 
     body: Mapped[Body] = relationship(back_populates="meetings")
     held_with: Mapped["Meeting | None"] = relationship(
@@ -176,7 +178,9 @@ class Session(TimestampMixin, db.Model):
     room: Mapped[str] = mapped_column(sa.String(200), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
-    visibility: Mapped[Visibility | None] = mapped_column(enum_column(Visibility, "session_visibility"))
+    visibility: Mapped[Visibility | None] = mapped_column(
+        enum_column(Visibility, "session_visibility")
+    )
 
     meeting: Mapped[Meeting] = relationship(back_populates="sessions")
 

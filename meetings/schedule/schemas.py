@@ -2,6 +2,8 @@
 
 import marshmallow as ma
 
+from meetings.access.guards import current_principal
+from meetings.access.policies import can_view_meeting, can_view_session
 from meetings.core.api import PageQuerySchema, absolute, ical_url, page_schema
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, iso_bound
@@ -100,7 +102,7 @@ class MeetingSchema(ma.Schema):
         }
 
     def _held_with(self, obj) -> dict | None:
-        if obj.held_with_id is None:
+        if obj.held_with is None or not can_view_meeting(current_principal(), obj.held_with):
             return None
         return {
             "id": obj.held_with_id,
@@ -109,7 +111,11 @@ class MeetingSchema(ma.Schema):
 
 
 class MeetingDetailSchema(MeetingSchema):
-    sessions = ma.fields.List(ma.fields.Nested(SessionSchema))
+    sessions = ma.fields.Method("_sessions")
+
+    def _sessions(self, obj) -> list[dict]:
+        p = current_principal()
+        return SessionSchema(many=True).dump([s for s in obj.sessions if can_view_session(p, s)])
 
 
 MeetingPageSchema = page_schema(MeetingSchema, "MeetingPage")

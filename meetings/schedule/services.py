@@ -7,6 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from meetings.access.policies import meeting_visible
+from meetings.access.principal import ANONYMOUS, SYSTEM, Principal
 from meetings.bodies.models import Body, NumberingStyle
 from meetings.bodies.numbering import default_title, meeting_label
 from meetings.core.countries import is_country
@@ -14,6 +16,7 @@ from meetings.core.dates import PartialDate
 from meetings.core.persistence import flush_or_raise
 from meetings.core.timezones import WallClockError, in_zone, is_timezone, local_to_utc
 from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.schedule.models import (
     Meeting,
@@ -54,11 +57,14 @@ class MeetingFilter:
     date_to: date | None = None
     statuses: tuple[MeetingStatus, ...] = ()
     newest_first: bool = False
+    # Who reads: only the meetings they may see are listed.
+    viewer: Principal = ANONYMOUS
 
 
 def filtered_meetings(f: MeetingFilter) -> sa.Select:
     """Meetings matching a filter; a date window keeps meetings that overlap it."""
-    stmt = sa.select(Meeting).join(Meeting.body)
+    stmt = sa.select(Meeting).join(Meeting.body).join(Body.mechanism)
+    stmt = stmt.where(meeting_visible(f.viewer))
     if f.mechanism_id is not None:
         stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
     if f.body_id is not None:
@@ -82,25 +88,28 @@ def page_of_meetings(f: MeetingFilter, page: int, per_page: int) -> tuple[list[M
     return list(db.session.scalars(stmt)), total or 0
 
 
-def upcoming_meetings(today: date, limit: int = 50) -> list[Meeting]:
-    stmt = filtered_meetings(MeetingFilter(date_from=today)).options(*meeting_options())
+def upcoming_meetings(today: date, viewer: Principal, limit: int = 50) -> list[Meeting]:
+    stmt = filtered_meetings(MeetingFilter(date_from=today, viewer=viewer))
+    stmt = stmt.options(*meeting_options())
     stmt = stmt.where(Meeting.status != MeetingStatus.HELD)
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def recent_meetings(today: date, limit: int = 10) -> list[Meeting]:
-    f = MeetingFilter(date_to=today, newest_first=True)
+def recent_meetings(today: date, viewer: Principal, limit: int = 10) -> list[Meeting]:
+    f = MeetingFilter(date_to=today, newest_first=True, viewer=viewer)
     stmt = filtered_meetings(f).where(Meeting.end_date < today).options(*meeting_options())
     return list(db.session.scalars(stmt.limit(limit)))
 
 
-def body_meetings(body: Body) -> list[Meeting]:
-    stmt = filtered_meetings(MeetingFilter(body_id=body.id, newest_first=True))
+def body_meetings(body: Body, viewer: Principal) -> list[Meeting]:
+    stmt = filtered_meetings(MeetingFilter(body_id=body.id, newest_first=True, viewer=viewer))
     return list(db.session.scalars(stmt.options(*meeting_options())))
 
 
 def latest_meeting(body: Body) -> Meeting | None:
-    stmt = filtered_meetings(MeetingFilter(body_id=body.id, newest_first=True))
+    """The body's latest meeting, whoever may see it (numbering counts every meeting)."""
+    f = MeetingFilter(body_id=body.id, newest_first=True, viewer=SYSTEM)
+    stmt = filtered_meetings(f)
     return db.session.scalars(stmt.limit(1)).first()
 
 
@@ -113,7 +122,8 @@ def conjunction_candidates(body: Body) -> list[Meeting]:
     """Meetings of the body this one is held in conjunction with, newest first."""
     if body.conjunction_body_id is None:
         return []
-    return body_meetings(db.session.get(Body, body.conjunction_body_id))
+    # The form is for staff, who choose among all of them.
+    return body_meetings(db.session.get(Body, body.conjunction_body_id), SYSTEM)
 
 
 def label(meeting: Meeting) -> str:
@@ -159,6 +169,9 @@ def _clean(body: Body, fields: dict[str, Any]) -> tuple[dict, PartialDate | None
     values["bad_format"] = bool(fmt) and values["format"] is None
     values["status"] = parse_choice(MeetingStatus, fields.get("status") or MeetingStatus.PLANNED)
     values["held_with_id"] = fields.get("held_with_id") or None
+    values["visibility"], values["bad_visibility"] = clean_visibility(
+        fields.get("visibility"), meeting_level=True
+    )
     start, end = fields.get("start"), fields.get("end") or fields.get("start")
     return values, _partial(start), _partial(end)
 
@@ -204,6 +217,8 @@ def _validate(meeting: Meeting, body: Body, v: dict, start: Any, end: Any) -> No
     )
     require(errors, "format", not v.pop("bad_format"), "Choose in person, virtual or hybrid.")
     require(errors, "status", v["status"] is not None, "Choose a status.")
+    problem = v.pop("bad_visibility")
+    require(errors, "visibility", problem is None, problem or "")
     if not errors and isinstance(start, PartialDate):
         _validate_sessions_fit(errors, meeting, start, end)
         _validate_held_with(errors, meeting, v["held_with_id"])
@@ -327,7 +342,10 @@ def _apply_session(session: Session, meeting: Meeting, fields: dict[str, Any]) -
     require(errors, "title", bool(title), "Give the session's title.")
     require(errors, "kind", kind is not None, "Choose the kind of session.")
     starts_at, ends_at = _session_times(errors, meeting, fields)
+    visibility, problem = clean_visibility(fields.get("visibility"), meeting_level=True)
+    require(errors, "visibility", problem is None, problem or "")
     raise_if(errors)
+    session.visibility = visibility
     session.title, session.kind = title, kind
     session.starts_at, session.ends_at = starts_at, ends_at
     session.room = (fields.get("room") or "").strip()

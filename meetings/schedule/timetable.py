@@ -40,10 +40,12 @@ class Timetable:
         return self.reader_zone is not None and self.reader_offset != self.venue_offset
 
 
-def build_timetable(meeting: Meeting, reader_zone: str | None) -> Timetable:
-    """Group the sessions by the venue's calendar day, each with the reader's times."""
+def build_timetable(
+    meeting: Meeting, sessions: list[Session], reader_zone: str | None
+) -> Timetable:
+    """Group the sessions (those the reader may see) by the venue's calendar day."""
     days: dict[date, TimetableDay] = {}
-    for session in meeting.sessions:
+    for session in sessions:
         venue_start = in_zone(session.starts_at, meeting.timezone)
         row = TimetableRow(
             session=session,
@@ -53,7 +55,7 @@ def build_timetable(meeting: Meeting, reader_zone: str | None) -> Timetable:
             reader_end=in_zone(session.ends_at, reader_zone) if reader_zone else None,
         )
         days.setdefault(venue_start.date(), TimetableDay(venue_start.date())).rows.append(row)
-    sample = meeting.sessions[0].starts_at if meeting.sessions else None
+    sample = sessions[0].starts_at if sessions else None
     return Timetable(
         venue_zone=meeting.timezone,
         venue_offset=utc_offset_label(sample, meeting.timezone) if sample else "",

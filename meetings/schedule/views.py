@@ -4,7 +4,16 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from meetings.access.guards import current_principal, require, visible_or_404
+from meetings.access.policies import (
+    can_manage_body,
+    can_view_body,
+    can_view_mechanism,
+    can_view_meeting,
+    can_view_session,
+)
 from meetings.bodies.services import get_body, list_bodies, plan_next_meeting
+from meetings.bodies.views import managed_body_or_refuse
 from meetings.core.forms import ConfirmForm, ReaderTimezoneForm, choices
 from meetings.core.forms_flow import save_form
 from meetings.core.reader import reader_timezone
@@ -21,19 +30,22 @@ PER_PAGE = 50
 
 @bp.get("/")
 def home():
-    today = date.today()
+    today, p = date.today(), current_principal()
     return render_template(
         "schedule/home.html",
-        upcoming=services.upcoming_meetings(today),
-        recent=services.recent_meetings(today),
-        mechanisms=list_mechanisms(),
+        upcoming=services.upcoming_meetings(today, p),
+        recent=services.recent_meetings(today, p),
+        mechanisms=list_mechanisms(p),
     )
 
 
 @bp.get("/meetings/")
 def meeting_list():
+    p = current_principal()
     mechanism = get_mechanism(request.args.get("mechanism", ""))
+    mechanism = mechanism if mechanism and can_view_mechanism(p, mechanism) else None
     body = get_body(request.args.get("body", ""))
+    body = body if body and can_view_body(p, body) else None
     status = request.args.get("status", "")
     year = request.args.get("year", type=int)
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
@@ -44,6 +56,7 @@ def meeting_list():
         date_to=date(year, 12, 31) if year and 1900 <= year <= 2200 else None,
         statuses=(MeetingStatus(status),) if status in set(MeetingStatus) else (),
         newest_first=True,
+        viewer=p,
     )
     meetings, total = services.page_of_meetings(f, page, PER_PAGE)
     return render_template(
@@ -52,8 +65,8 @@ def meeting_list():
         total=total,
         page=page,
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
-        mechanisms=list_mechanisms(),
-        bodies=list_bodies(),
+        mechanisms=list_mechanisms(p),
+        bodies=list_bodies(p),
         selected={"mechanism": mechanism, "body": body, "status": status, "year": year},
         statuses=list(MeetingStatus),
     )
@@ -62,12 +75,15 @@ def meeting_list():
 @bp.get("/meetings/<int:meeting_id>")
 def meeting_detail(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
-    reader_zone = reader_timezone()
+    reader_zone, p = reader_timezone(), current_principal()
+    sessions = [s for s in meeting.sessions if can_view_session(p, s)]
     return render_template(
         "schedule/meeting_detail.html",
         meeting=meeting,
         label=services.label(meeting),
-        timetable=build_timetable(meeting, reader_zone),
+        held_with=_visible(meeting.held_with),
+        companions=[m for m in meeting.companions if can_view_meeting(p, m)],
+        timetable=build_timetable(meeting, sessions, reader_zone),
         reader_zone=reader_zone,
         tz_form=ReaderTimezoneForm(timezone=reader_zone or ""),
     )
@@ -75,7 +91,7 @@ def meeting_detail(meeting_id: int):
 
 @bp.route("/bodies/<slug>/meetings/new", methods=["GET", "POST"])
 def meeting_new(slug: str):
-    body = get_body(slug) or abort(404)
+    body = managed_body_or_refuse(slug)
     form = MeetingForm()
     if request.method == "GET":
         form.timezone.data = body.mechanism.default_timezone
@@ -90,7 +106,7 @@ def meeting_new(slug: str):
 @bp.route("/bodies/<slug>/schedule-next", methods=["GET", "POST"])
 def meeting_schedule_next(slug: str):
     """The meeting form, pre-filled with the next number, title and proposed date."""
-    body = get_body(slug) or abort(404)
+    body = managed_body_or_refuse(slug)
     form = MeetingForm()
     plan = plan_next_meeting(body, date.today())
     if request.method == "GET":
@@ -109,7 +125,7 @@ def meeting_schedule_next(slug: str):
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _managed_meeting(meeting_id)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "GET":
         form.start.data, form.end.data = meeting.start, meeting.end
@@ -125,7 +141,7 @@ def meeting_edit(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
 def meeting_delete(meeting_id: int):
     """Ask, then delete a meeting entered by mistake, with its sessions."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _managed_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         body_slug, title = meeting.body.slug, meeting.title
@@ -138,7 +154,7 @@ def meeting_delete(meeting_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/sessions/new", methods=["GET", "POST"])
 def session_new(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = _managed_meeting(meeting_id)
     form = SessionForm()
     if request.method == "GET" and meeting.date_precision == "day":
         form.day.data = meeting.start_date
@@ -151,7 +167,7 @@ def session_new(meeting_id: int):
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
 def session_edit(session_id: int):
-    session = db.session.get(Session, session_id) or abort(404)
+    session = _managed_session(session_id)
     meeting = session.meeting
     form = SessionForm()
     if request.method == "GET":
@@ -167,7 +183,7 @@ def session_edit(session_id: int):
 
 @bp.post("/sessions/<int:session_id>/delete")
 def session_delete(session_id: int):
-    session = db.session.get(Session, session_id) or abort(404)
+    session = _managed_session(session_id)
     meeting_id, title = session.meeting_id, session.title
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -178,7 +194,25 @@ def session_delete(session_id: int):
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    return services.get_meeting(meeting_id) or abort(404)
+    return visible_or_404(services.get_meeting(meeting_id), can_view_meeting)
+
+
+def _managed_meeting(meeting_id: int) -> Meeting:
+    meeting = _meeting_or_404(meeting_id)
+    allowed = can_manage_body(current_principal(), meeting.body)
+    require(allowed, f"Only the secretariat or managers of {meeting.body.short_name}.", meeting)
+    return meeting
+
+
+def _managed_session(session_id: int) -> Session:
+    session = visible_or_404(db.session.get(Session, session_id), can_view_session)
+    allowed = can_manage_body(current_principal(), session.meeting.body)
+    require(allowed, "Only the secretariat or the body's managers change sessions.", session)
+    return session
+
+
+def _visible(meeting: Meeting | None) -> Meeting | None:
+    return meeting if meeting and can_view_meeting(current_principal(), meeting) else None
 
 
 def _held_with_choices(form: MeetingForm, body, exclude: Meeting | None = None) -> None:

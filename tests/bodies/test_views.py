@@ -3,7 +3,8 @@ from tests import factories
 from tests.pages import field_errors
 
 
-def test_body_page_shows_cadence_numbering_and_meetings(client):
+def test_body_page_shows_cadence_numbering_and_meetings(admin_client):
+    client = admin_client
     body = factories.body(name="Senior Officials Meeting of NEASPEC")
     factories.meeting(body, number=24, title="SOM-24 meeting", start="2020", end="", status="held")
     html = client.get(f"/bodies/{body.slug}").text
@@ -11,7 +12,8 @@ def test_body_page_shows_cadence_numbering_and_meetings(client):
     assert "Schedule the next meeting (SOM-25)" in html
 
 
-def test_prefixed_body_needs_a_prefix(client, db):
+def test_prefixed_body_needs_a_prefix(admin_client, db):
+    client = admin_client
     mech = factories.mechanism()
     response = client.post(
         f"/mechanisms/{mech.slug}/bodies/new",
@@ -31,7 +33,8 @@ def test_prefixed_body_needs_a_prefix(client, db):
     assert db.session.query(Body).count() == 0
 
 
-def test_body_held_in_conjunction_with_another(client, db):
+def test_body_held_in_conjunction_with_another(admin_client, db):
+    client = admin_client
     mech = factories.mechanism()
     amme = factories.body(mech, name="AMME", short_name="AMME", numbering_style="ordinal")
     client.post(

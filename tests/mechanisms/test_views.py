@@ -11,7 +11,8 @@ def test_mechanism_page_lists_members_bodies_and_areas(client):
     assert "Senior Officials Meeting" in html and "ESCAP ENEA" in html
 
 
-def test_create_mechanism_with_unknown_country_is_refused(client, db):
+def test_create_mechanism_with_unknown_country_is_refused(admin_client, db):
+    client = admin_client
     response = client.post(
         "/mechanisms/new",
         data={
@@ -26,7 +27,8 @@ def test_create_mechanism_with_unknown_country_is_refused(client, db):
     assert db.session.query(Mechanism).count() == 0
 
 
-def test_create_and_edit_mechanism(client, db):
+def test_create_and_edit_mechanism(admin_client, db):
+    client = admin_client
     client.post(
         "/mechanisms/new",
         data={
@@ -50,7 +52,8 @@ def test_create_and_edit_mechanism(client, db):
     assert db.session.query(Mechanism).one().country_codes == ["CN", "JP", "KP", "KR", "MN", "RU"]
 
 
-def test_duplicate_mechanism_slug_is_refused(client):
+def test_duplicate_mechanism_slug_is_refused(admin_client):
+    client = admin_client
     factories.mechanism(slug="neaspec")
     response = client.post(
         "/mechanisms/new",
@@ -65,7 +68,8 @@ def test_duplicate_mechanism_slug_is_refused(client):
     assert field_errors(response.text) == ["Another mechanism has this address name."]
 
 
-def test_programme_area_with_sdgs_and_parent(client, db):
+def test_programme_area_with_sdgs_and_parent(admin_client, db):
+    client = admin_client
     mech = factories.mechanism()
     client.post(
         f"/mechanisms/{mech.slug}/programme-areas/new",

@@ -5,6 +5,7 @@ import time_machine
 
 from meetings.schedule.models import Meeting, Session
 from tests import factories
+from tests.conftest import sign_in
 from tests.pages import field_errors
 
 
@@ -58,7 +59,8 @@ def test_set_timezone_form_remembers_and_stays_on_site(client):
     assert "tz=Asia/Tokyo" in response.headers["Set-Cookie"]
 
 
-def test_create_meeting_form_saves_and_redirects(client, db):
+def test_create_meeting_form_saves_and_redirects(admin_client, db):
+    client = admin_client
     som = factories.body(name="Senior Officials Meeting of NEASPEC")
     response = client.post(
         f"/bodies/{som.slug}/meetings/new",
@@ -83,7 +85,8 @@ def test_create_meeting_form_saves_and_redirects(client, db):
     )
 
 
-def test_meeting_form_errors_are_shown_and_input_kept(client, db):
+def test_meeting_form_errors_are_shown_and_input_kept(admin_client, db):
+    client = admin_client
     som = factories.body()
     factories.meeting(som, number=24, start="2020", title="SOM-24")
     response = client.post(
@@ -108,7 +111,8 @@ def test_meeting_form_errors_are_shown_and_input_kept(client, db):
     assert db.session.query(Meeting).count() == 1
 
 
-def test_meeting_form_field_errors_for_unknown_zone_and_country(client, db):
+def test_meeting_form_field_errors_for_unknown_zone_and_country(admin_client, db):
+    client = admin_client
     som = factories.body()
     response = client.post(
         f"/bodies/{som.slug}/meetings/new",
@@ -131,6 +135,7 @@ def test_meeting_form_field_errors_for_unknown_zone_and_country(client, db):
 
 @time_machine.travel("2026-11-22 10:00Z", tick=False)
 def test_schedule_next_prefills_number_title_and_date(client):
+    sign_in(client, factories.admin())
     som = factories.body(name="Senior Officials Meeting of NEASPEC", usual_month=11)
     factories.meeting(
         som, number=24, start="2025-11-20", end="2025-11-21", title="SOM-24", timezone="Asia/Seoul"
@@ -145,7 +150,8 @@ def test_schedule_next_prefills_number_title_and_date(client):
     }
 
 
-def test_session_form_refuses_a_day_outside_and_keeps_input(client, db):
+def test_session_form_refuses_a_day_outside_and_keeps_input(admin_client, db):
+    client = admin_client
     meeting = factories.meeting()
     response = client.post(
         f"/meetings/{meeting.id}/sessions/new",
@@ -165,7 +171,8 @@ def test_session_form_refuses_a_day_outside_and_keeps_input(client, db):
     assert db.session.query(Session).count() == 0
 
 
-def test_session_edit_and_delete(client, db):
+def test_session_edit_and_delete(admin_client, db):
+    client = admin_client
     meeting = factories.meeting()
     session = factories.session(meeting)
     client.post(
@@ -209,7 +216,8 @@ def test_home_lists_upcoming_then_recent(client):
     assert "Held forum" in recent
 
 
-def test_delete_meeting_asks_then_deletes_with_sessions(client, db):
+def test_delete_meeting_asks_then_deletes_with_sessions(admin_client, db):
+    client = admin_client
     meeting = factories.meeting(title="Entered by mistake")
     factories.session(meeting)
     assert "This cannot be undone." in client.get(f"/meetings/{meeting.id}/delete").text
