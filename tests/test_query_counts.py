@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from meetings.extensions import db
 from meetings.mechanisms.services import save_programme_area
 from tests import factories
+from tests.conftest import sign_in
 
 
 @contextmanager
@@ -86,4 +87,21 @@ def test_detail_pages_query_count_does_not_grow(client):
             )
     for n in range(5):
         factories.meeting(body, title=f"Other {n}", start=f"20{10 + n}", end="")
+    assert _counts(client, urls) == small
+
+
+def test_signed_in_staff_pages_query_count_does_not_grow(client):
+    """A secretariat officer's pages (roles loaded once per request) stay constant too."""
+    mech = factories.mechanism()
+    body = factories.body(mech)
+    meeting = factories.meeting(body)
+    sign_in(client, factories.secretariat_of(mech))
+    urls = [*PAGES, f"/bodies/{body.slug}", f"/meetings/{meeting.id}", f"/mechanisms/{mech.slug}"]
+    small = _counts(client, urls)
+    _grow(2, 3)
+    for n in range(4):
+        factories.session(meeting, title=f"Closed {n}", visibility="secretariat")
+        factories.meeting(
+            body, title=f"Restricted {n}", start=f"20{10 + n}", end="", visibility="members"
+        )
     assert _counts(client, urls) == small

@@ -9,7 +9,7 @@ from meetings.bodies.models import (
     CADENCE_LABELS,
     NUMBERING_LABELS,
 )
-from meetings.core.forms import choices
+from meetings.core.forms import choices, visibility_field
 from meetings.mechanisms.forms import SLUG_RULE
 
 MONTHS = choices(
@@ -66,3 +66,4 @@ class BodyForm(FlaskForm):
         "Order on the mechanism's page", default=0, validators=[Optional(), NumberRange(min=0)]
     )
     description = TextAreaField("Description")
+    visibility = visibility_field(meeting_level=False, inherit="As its mechanism")

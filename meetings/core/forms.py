@@ -1,12 +1,13 @@
 """Form fields and validators shared by every domain's forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import ValidationError
 
 from meetings.core.countries import is_country
 from meetings.core.dates import PartialDate
 from meetings.core.timezones import is_timezone
+from meetings.core.visibility import VISIBILITY_LABELS, Visibility
 
 
 class PartialDateField(StringField):
@@ -69,3 +70,18 @@ class ConfirmForm(FlaskForm):
 def choices(pairs) -> list[SelectChoice]:
     """Select options from (value, label) pairs."""
     return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def visibility_field(meeting_level: bool, inherit: str) -> SelectField:
+    """Who may see the thing; the first choice keeps its parent's protection."""
+    levels = [
+        (v.value, label)
+        for v, label in VISIBILITY_LABELS.items()
+        if meeting_level or v is not Visibility.PARTICIPANTS
+    ]
+    return SelectField(
+        "Who may see it",
+        choices=choices([("", inherit), *levels]),
+        default="",
+        description="Restricted things are hidden from everyone else: pages, lists, API.",
+    )

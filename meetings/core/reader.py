@@ -14,6 +14,11 @@ def reader_timezone() -> str | None:
     return zone if is_timezone(zone) else None
 
 
-def remember_timezone(response, zone: str):
+def remember_timezone(response, zone: str | None):
+    """Keep the reader's zone; an empty choice forgets it (times then show the venue's only)."""
+    zone = (zone or "").strip()
+    if not zone:
+        response.delete_cookie(COOKIE, samesite="Lax")
+        return response
     response.set_cookie(COOKIE, zone, max_age=ONE_YEAR, samesite="Lax", httponly=False)
     return response

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 
-from meetings.core.forms import timezone_name
+from meetings.core.forms import timezone_name, visibility_field
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lower-case letters, digits, -.")
 
@@ -30,6 +30,7 @@ class MechanismForm(FlaskForm):
     )
     website = StringField("Website", validators=[Optional(), URL(), Length(max=300)])
     description = TextAreaField("Description")
+    visibility = visibility_field(meeting_level=False, inherit="Public")
 
 
 class ProgrammeAreaForm(FlaskForm):

@@ -4,7 +4,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from meetings.core.forms import PartialDateField, choices, country_code, timezone_name
+from meetings.core.forms import (
+    PartialDateField,
+    choices,
+    country_code,
+    timezone_name,
+    visibility_field,
+)
 from meetings.schedule.models import FORMAT_LABELS, SESSION_KIND_LABELS, STATUS_LABELS
 
 
@@ -49,6 +55,7 @@ class MeetingForm(FlaskForm):
     host = StringField("Host", validators=[Length(max=300)])
     held_with_id = SelectField("Held in conjunction with", coerce=lambda v: int(v) if v else None)
     description = TextAreaField("Description")
+    visibility = visibility_field(meeting_level=True, inherit="As its body")
 
 
 class SessionForm(FlaskForm):
@@ -61,3 +68,4 @@ class SessionForm(FlaskForm):
     end_time = TimeField("Ends (venue time)", validators=[DataRequired()])
     room = StringField("Room", validators=[Length(max=200)])
     description = TextAreaField("Description")
+    visibility = visibility_field(meeting_level=True, inherit="As its meeting")

@@ -54,3 +54,10 @@ def test_country_names_are_as_documents_write_them():
 
 def test_parse_country_codes_reports_unknown():
     assert parse_country_codes("jp, CN kr XX") == (["CN", "JP", "KR"], ["XX"])
+
+
+def test_an_empty_reader_zone_forgets_the_cookie(client):
+    client.set_cookie("tz", "Asia/Tokyo")
+    response = client.post("/timezone", data={"next": "/"})
+    assert response.status_code == 302
+    assert "tz=;" in response.headers["Set-Cookie"]

@@ -1,0 +1,239 @@
+"""Every route, for every role, against public and restricted things, answers as expected.
+
+The routes come from the app's URL map: a route with no expectation here fails the test, so
+no new page or API call can slip in unprotected. Each role asks with its session cookie
+(pages) and its read-write token (API); POSTs carry no form data (CSRF is off in tests), so
+an allowed POST shows the form's errors or does its harmless default.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import Flask
+
+from meetings.accounts.tokens import create_token
+from meetings.extensions import db
+from meetings.mechanisms.services import save_programme_area
+from tests import factories
+from tests.conftest import _empty_tables, sign_in
+
+ROLES = ["anonymous", "delegate", "nfp", "manager", "secretariat", "other_secretariat", "admin"]
+EVERYONE = set(ROLES)
+
+
+@dataclass
+class Thing:
+    """The chain of records a URL names, and who may see and manage its last link."""
+
+    objects: dict
+    sees: set[str]
+    manages: set[str]
+
+
+@dataclass
+class World:
+    things: dict[tuple[str, str], Thing] = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    """M (public, body B with public meeting P and restricted meeting R), N (members only)."""
+    m = factories.mechanism(slug="m", short_name="M", member_states="CN JP KR")
+    n = factories.mechanism(slug="n", short_name="N", visibility="members")
+    b = factories.body(m, slug="b", short_name="B")
+    rb = factories.body(m, slug="rb", short_name="RB", visibility="secretariat")
+    nb = factories.body(n, slug="nb", short_name="NB")
+    p = factories.meeting(b, number=1, title="P")
+    r = factories.meeting(b, number=2, title="R", visibility="secretariat")
+    p_session = factories.session(p, title="Open session")
+    p_closed = factories.session(p, title="Closed session", visibility="secretariat")
+    r_session = factories.session(r, title="R session")
+    m_area = save_programme_area(m, None, code="1", name="Air")
+    n_area = save_programme_area(n, None, code="1", name="Sea")
+    db.session.commit()
+    w = World()
+    w.users = {
+        "anonymous": None,
+        "delegate": factories.delegate_of(m),
+        "nfp": factories.nfp_of(m, "JP"),
+        "manager": factories.manager_of(b),
+        "secretariat": factories.secretariat_of(m),
+        "other_secretariat": factories.secretariat_of(n),
+        "admin": factories.admin(),
+    }
+    for role, user in w.users.items():
+        if user is not None:
+            w.tokens[role] = create_token(user, "matrix", "read_write")[1]
+    db.session.commit()
+    m_staff, b_staff = {"secretariat", "admin"}, {"manager", "secretariat", "admin"}
+    n_staff = {"other_secretariat", "admin"}
+    mech = {"mechanism": m, "area": m_area, "body": b}
+    w.things = {
+        ("mechanism", "public"): Thing(mech, EVERYONE, m_staff),
+        ("mechanism", "restricted"): Thing(
+            {"mechanism": n, "area": n_area, "body": nb}, n_staff, n_staff
+        ),
+        ("body", "public"): Thing(mech, EVERYONE, b_staff),
+        ("body", "restricted"): Thing({**mech, "body": rb}, m_staff, m_staff),
+        ("meeting", "public"): Thing({**mech, "meeting": p}, EVERYONE, b_staff),
+        ("meeting", "restricted"): Thing({**mech, "meeting": r}, b_staff, b_staff),
+        ("session", "public"): Thing(
+            {**mech, "meeting": p, "session": p_session}, EVERYONE, b_staff
+        ),
+        ("session", "restricted"): Thing(
+            {**mech, "meeting": p, "session": p_closed}, b_staff, b_staff
+        ),
+    }
+    w.things[("session", "restricted-meeting")] = Thing(
+        {**mech, "meeting": r, "session": r_session}, b_staff, b_staff
+    )
+    return w
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What a route does: `kind` of check, the thing it names, the status when allowed."""
+
+    kind: str  # open | view | manage | admin
+    target: str | None = None  # mechanism | body | meeting | session
+    ok: int = 200
+
+
+PAGE_FORM = {"GET": Expect("manage", ok=200), "POST": Expect("manage", ok=200)}
+
+
+def _form(target: str) -> dict[str, Expect]:
+    return {m: Expect(e.kind, target, e.ok) for m, e in PAGE_FORM.items()}
+
+
+EXPECTATIONS: dict[str, dict[str, Expect]] = {
+    "static": {},  # files of the stylesheet and scripts, public by nature
+    "api-docs.openapi_json": {"GET": Expect("open")},
+    "schedule.home": {"GET": Expect("open")},
+    "schedule.meeting_list": {"GET": Expect("open")},
+    "mechanisms.index": {"GET": Expect("open")},
+    "core.set_timezone": {"POST": Expect("open", ok=302)},
+    "mechanisms.detail": {"GET": Expect("view", "mechanism")},
+    "bodies.detail": {"GET": Expect("view", "body")},
+    "schedule.meeting_detail": {"GET": Expect("view", "meeting")},
+    "mechanisms.new": {"GET": Expect("admin"), "POST": Expect("admin")},
+    "mechanisms.edit": _form("mechanism"),
+    "mechanisms.area_new": _form("mechanism"),
+    "mechanisms.area_edit": _form("mechanism"),
+    "bodies.new": _form("mechanism"),
+    "bodies.edit": _form("body"),
+    "schedule.meeting_new": _form("body"),
+    "schedule.meeting_schedule_next": _form("body"),
+    "schedule.meeting_edit": _form("meeting"),
+    "schedule.meeting_delete": {
+        "GET": Expect("manage", "meeting"),
+        "POST": Expect("manage", "meeting", ok=302),
+    },
+    "schedule.session_new": _form("meeting"),
+    "schedule.session_edit": _form("session"),
+    "schedule.session_delete": {"POST": Expect("manage", "session", ok=302)},
+    "mechanisms_api.list_all": {"GET": Expect("open")},
+    "mechanisms_api.read": {"GET": Expect("view", "mechanism")},
+    "bodies_api.list_all": {"GET": Expect("open")},
+    "bodies_api.read": {"GET": Expect("view", "body")},
+    "meetings_api.list_all": {"GET": Expect("open")},
+    "meetings_api.read": {"GET": Expect("view", "meeting")},
+}
+
+
+def _routes(app: Flask) -> list[tuple[str, str, str]]:
+    return sorted(
+        (rule.endpoint, method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+
+
+def test_every_route_has_an_expectation(app):
+    missing = [
+        f"{method} {path} ({endpoint})"
+        for endpoint, method, path in _routes(app)
+        if endpoint != "static" and method not in EXPECTATIONS.get(endpoint, {})
+    ]
+    assert missing == []
+
+
+def _cases(app: Flask):
+    for endpoint, method, _ in _routes(app):
+        expect = EXPECTATIONS.get(endpoint, {}).get(method)
+        if expect is None:
+            continue
+        variants = ["public", "restricted"] if expect.target else ["-"]
+        if expect.target == "session":
+            variants.append("restricted-meeting")
+        for variant in variants:
+            yield endpoint, method, variant
+
+
+def pytest_generate_tests(metafunc):
+    if "route_case" in metafunc.fixturenames:
+        from meetings import create_app
+
+        app = create_app(
+            {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        )
+        cases = list(_cases(app))
+        metafunc.parametrize("route_case", cases, ids=[" ".join(c) for c in cases])
+
+
+def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    objs = thing.objects if thing else {}
+    values = {}
+    for name in rule.arguments:
+        if name == "slug":
+            family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
+            values[name] = objs[family].slug
+        elif name.endswith("_id"):
+            key = {"mechanism_id": "mechanism", "body_id": "body", "area_id": "area"}.get(
+                name, name[: -len("_id")]
+            )
+            values[name] = objs[key].id
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **values)
+
+
+def _expected(expect: Expect, role: str, thing: Thing | None, is_api: bool) -> int:
+    anonymous = 401 if is_api else 302
+    if expect.kind == "open":
+        return expect.ok
+    if expect.kind == "admin":
+        return expect.ok if role == "admin" else anonymous if role == "anonymous" else 403
+    if role not in thing.sees:
+        return 404
+    if expect.kind == "view" or role in thing.manages:
+        return expect.ok
+    return anonymous if role == "anonymous" else 403
+
+
+def _request(app: Flask, world: World, role: str, method: str, url: str):
+    client = app.test_client()
+    headers = {}
+    if world.users[role] is not None:
+        sign_in(client, world.users[role])
+        headers["Authorization"] = f"Bearer {world.tokens[role]}"
+    return client.open(url, method=method, headers=headers, json={} if "/api/" in url else None)
+
+
+def test_route_answers_each_role_as_expected(app, route_case):
+    endpoint, method, variant = route_case
+    expect = EXPECTATIONS[endpoint][method]
+    world, got, wanted = build_world(), {}, {}
+    for role in ROLES:
+        thing = world.things.get((expect.target, variant))
+        url = _url(app, endpoint, thing)
+        response = _request(app, world, role, method, url)
+        got[role] = response.status_code
+        wanted[role] = _expected(expect, role, thing, url.startswith("/api/"))
+        if method != "GET" and response.status_code < 400:
+            db.session.remove()
+            _empty_tables()
+            world = build_world()  # the allowed write may have changed or deleted the thing
+    assert got == wanted
