@@ -24,6 +24,7 @@ seed: migrate
 	$(FLASK) seed
 
 run: seed
+	$(FLASK) users demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

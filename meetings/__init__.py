@@ -6,23 +6,39 @@ from typing import Any
 from flask import Flask
 
 from meetings.access import templating as access_templating
+from meetings.accounts import cli as accounts_cli
 from meetings.accounts import session as accounts_session
+from meetings.accounts import views as accounts_views
+from meetings.audit import api as audit_api
 from meetings.audit import recorder as audit_recorder
+from meetings.audit import views as audit_views
 from meetings.bodies import api as bodies_api
 from meetings.bodies import views as bodies_views
 from meetings.config import default_config
 from meetings.core import errors, ids, security, templating
 from meetings.core import views as core_views
+from meetings.core.api import document_security
 from meetings.extensions import api, csrf, db, migrate
+from meetings.mail import init_app as mail_init_app
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
+from meetings.participants import views as participants_views
 from meetings.schedule import api as schedule_api
+from meetings.schedule import sessions_api
 from meetings.schedule import views as schedule_views
 from meetings.seeding import cli as seeding_cli
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (core_views, schedule_views, mechanisms_views, bodies_views)
-APIS = (mechanisms_api, bodies_api, schedule_api)
+PAGES = (
+    core_views,
+    schedule_views,
+    mechanisms_views,
+    bodies_views,
+    audit_views,
+    participants_views,
+    accounts_views,
+)
+APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -44,8 +60,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     accounts_session.init_app(app)
     audit_recorder.init_app(app)
+    mail_init_app(app)
     security.init_app(app)
     api.init_app(app)
+    document_security()
     errors.init_app(app)
     templating.init_app(app)
     access_templating.init_app(app)
@@ -53,5 +71,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.bp)
     for module in APIS:
         api.register_blueprint(module.blp)
+        # Writes need a bearer token, never the cookie alone: no cross-site forgery to stop.
+        csrf.exempt(module.blp)
     seeding_cli.init_app(app)
+    accounts_cli.init_app(app)
     return app

@@ -48,4 +48,14 @@ def default_config(instance_path: str) -> dict:
         "JSON_SORT_KEYS": False,
         "PAGE_SIZE": 50,
         "MAX_PAGE_SIZE": 200,
+        # Mail: SMTP when MAIL_SERVER is set, else .eml files in instance/<MAIL_OUTBOX>.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "") == "1",
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Environmental cooperation meetings <no-reply@localhost>"
+        ),
+        "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", "outbox"),
     }

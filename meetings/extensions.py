@@ -31,6 +31,9 @@ class Api(SmorestApi):
         """Leave error handling to meetings.core.errors, which answers JSON only under /api/."""
 
     def json_error(self, error):
+        """flask-smorest's JSON error; a plain abort's description becomes its message."""
+        if not getattr(error, "data", None) and error.description != type(error).description:
+            error.data = {"message": error.description}
         return self.handle_http_exception(error)
 
 

@@ -10,11 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
 from meetings import create_app
+from meetings.accounts import passwords
 from meetings.extensions import db as _db
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -129,3 +131,17 @@ def csrf_app(database_urls, tmp_path) -> Iterator[Flask]:
         yield application
         _empty_tables()
         _db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def _outbox_in_tmp(monkeypatch, tmp_path):
+    """Without an SMTP server, mail goes to a temporary outbox, not the project's instance/."""
+    monkeypatch.setenv("MAIL_OUTBOX", str(tmp_path / "outbox"))
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashing(monkeypatch):
+    """argon2id with tiny costs: the same code paths, a hundred times faster."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a password of anyone"))

@@ -10,6 +10,7 @@ from typing import NoReturn, TypeVar
 
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
+from flask_smorest import abort as abort_with
 
 from meetings.access.principal import Principal, principal_for
 from meetings.accounts.models import TokenScope
@@ -40,11 +41,16 @@ def _api_principal() -> Principal:
         token = token_for_secret(secret.strip()) if kind.lower() == "bearer" else None
         if token is None:
             g.principal = principal_for(None, channel="api")
-            abort(401, description="Unknown or revoked token: send Authorization: Bearer <token>.")
+            _unauthorized("Unknown or revoked token: send Authorization: Bearer <token>.")
         return principal_for(token.user, scope=token.scope, channel="api")
     if request.method in SAFE_METHODS and current_user.is_authenticated:
         return principal_for(current_user, scope=TokenScope.READ, channel="api")
     return principal_for(None, channel="api")
+
+
+def _unauthorized(message: str) -> NoReturn:
+    """401 with the challenge that tells API clients to send a bearer token."""
+    abort_with(401, message=message, headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
 
 def visible_or_404(thing: T | None, can_view: Callable[[Principal, T], bool]) -> T:
@@ -61,7 +67,7 @@ def refuse(reason: str, thing=None) -> NoReturn:
         record_refusal(p, reason, thing)
     if not p.is_authenticated:
         if wants_json():
-            abort(401, description="Sign in: send Authorization: Bearer <token>.")
+            _unauthorized("Sign in: send Authorization: Bearer <token>.")
         abort(redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?"))))
     abort(403, description=reason)
 

@@ -5,13 +5,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from meetings.accounts.models import EmailLink, LinkPurpose, User
+from meetings.accounts.models import EmailLink, LinkPurpose, RoleAssignment, User
 from meetings.accounts.secrets import digest, new_secret
 from meetings.accounts.services import clean_role, create_user, find_user, grant_role, normal_email
 from meetings.accounts.services import set_password as set_user_password
+from meetings.bodies.models import Body
 from meetings.core.models import utcnow
 from meetings.core.validation import DomainValidationError, raise_if, require
 from meetings.extensions import db
+from meetings.mechanisms.models import Mechanism
 
 LIFETIME = {
     LinkPurpose.INVITATION: timedelta(days=14),
@@ -60,19 +62,48 @@ def request_reset(email: str) -> tuple[EmailLink, str] | None:
 
 def live_link(secret: str, purpose: LinkPurpose) -> EmailLink | None:
     """The unused, unexpired link of this purpose that a secret names."""
-    link = db.session.scalar(sa.select(EmailLink).where(EmailLink.token_hash == digest(secret)))
-    if link is None or link.purpose is not purpose or link.used_at is not None:
+    link = find_link(secret, purpose)
+    return link if link_state(link) == "live" else None
+
+
+def link_state(link: EmailLink | None) -> str:
+    """What a page can tell about a link: live, used, expired or unknown."""
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    return "live" if link.expires_at > utcnow() else "expired"
+
+
+def find_link(secret: str, purpose: LinkPurpose) -> EmailLink | None:
+    """The link of this purpose that a secret names, live or not."""
+    if not secret:
         return None
-    return link if link.expires_at > utcnow() else None
+    link = db.session.scalar(sa.select(EmailLink).where(EmailLink.token_hash == digest(secret)))
+    return link if link is not None and link.purpose is purpose else None
 
 
-def accept_invitation(link: EmailLink, name: str, password: str) -> User:
-    """Create the account (or reuse the existing one), set its password, grant the role."""
+def invited_role(link: EmailLink) -> RoleAssignment:
+    """The role an invitation grants, as an unsaved assignment (to show its label)."""
+    return RoleAssignment(
+        role=link.role,
+        mechanism=db.session.get(Mechanism, link.mechanism_id) if link.mechanism_id else None,
+        body=db.session.get(Body, link.body_id) if link.body_id else None,
+        country_code=link.country_code,
+    )
+
+
+def accept_invitation(link: EmailLink, name: str, password: str | None) -> User:
+    """Create the account (or reuse the existing one), set its password, grant the role.
+
+    An existing account that has a password keeps it when no password is given.
+    """
     _claim(link)
     user = link.user or find_user(link.email) or create_user(link.email, name=name)
     if name.strip():
         user.name = name.strip()[:200]
-    set_user_password(user, password)
+    if password is not None or user.password_hash is None:
+        set_user_password(user, password or "")
     scope = {
         "role": link.role,
         "mechanism_id": link.mechanism_id,

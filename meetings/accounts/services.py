@@ -18,7 +18,7 @@ from meetings.bodies.models import Body
 from meetings.core.countries import is_country
 from meetings.core.ids import as_id
 from meetings.core.models import utcnow
-from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.validation import DomainValidationError, parse_choice, raise_if, require
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 
@@ -75,6 +75,13 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.session_nonce = _nonce()
     db.session.flush()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password once the current one is confirmed; other sessions end."""
+    if not verify_password(user.password_hash, current):
+        raise DomainValidationError({"current_password": "This is not your current password."})
+    set_password(user, new)
 
 
 def _nonce() -> str:

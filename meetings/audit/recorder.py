@@ -5,7 +5,8 @@ still holds old values) and inserts one audit row per record changed, through th
 connection: an entry exists if and only if the change was committed.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from meetings.accounts.models import ApiToken, EmailLink, RoleAssignment, User
 from meetings.audit.models import AuditAction, AuditEntry
 from meetings.bodies.models import Body
 from meetings.core.models import utcnow
-from meetings.extensions import db
+from meetings.extensions import db, wants_json
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 from meetings.participants.models import Participant
 from meetings.schedule.models import Meeting, Session
@@ -42,20 +43,33 @@ class Actor:
 _cli_actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
 
 
-def acting_as(actor: Actor):
-    """Attribute the changes made until reset to this actor; returns the reset token."""
-    return _cli_actor.set(actor)
+@contextmanager
+def acting_as(actor: Actor) -> Iterator[None]:
+    """Attribute the changes made inside the block to this actor: `with acting_as(...):`."""
+    token = _cli_actor.set(actor)
+    try:
+        yield
+    finally:
+        _cli_actor.reset(token)
 
 
 def current_actor() -> Actor:
-    if has_request_context() and "principal" in g:
+    if not has_request_context():
+        return _cli_actor.get() or Actor(None, "system", "cli")
+    address = request.remote_addr or ""
+    if "principal" in g:
         p = g.principal
-        return Actor(p.user_id, p.email or "anonymous", p.channel, request.remote_addr or "")
-    return _cli_actor.get() or Actor(None, "system", "cli")
+        return Actor(p.user_id, p.email or "anonymous", p.channel, address)
+    # A request that never asked who it serves (no access check): not the command line.
+    return Actor(None, "anonymous", "api" if wants_json() else "web", address)
 
 
-def _by_body(conn, body_id: int | None) -> int | None:
-    return conn.scalar(sa.select(Body.mechanism_id).where(Body.id == body_id))
+def _of_body(obj: Any, conn) -> int | None:
+    """A meeting's mechanism, even when its body went in the same flush."""
+    body = sa.inspect(obj).attrs.body.loaded_value
+    if isinstance(body, Body):
+        return body.mechanism_id
+    return conn.scalar(sa.select(Body.mechanism_id).where(Body.id == obj.body_id))
 
 
 def _by_meeting(conn, meeting_id: int | None) -> int | None:
@@ -71,16 +85,22 @@ def _of_meeting(obj: Any, conn) -> int | None:
     return _by_meeting(conn, obj.meeting_id)
 
 
+def _person(obj: Any) -> str:
+    """The email of a record's account if at hand (no query in a flush), else its id."""
+    user = sa.inspect(obj).attrs.user.loaded_value
+    return user.email if isinstance(user, User) else f"user {obj.user_id}"
+
+
 # Audited model -> (label of a record, mechanism whose log it belongs to).
 AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]]] = {
     Mechanism: (lambda o: o.short_name, lambda o, c: o.id),
     MemberState: (lambda o: o.country_code, lambda o, c: o.mechanism_id),
     ProgrammeArea: (lambda o: f"{o.code} {o.name}", lambda o, c: o.mechanism_id),
     Body: (lambda o: o.short_name, lambda o, c: o.mechanism_id),
-    Meeting: (lambda o: o.title, lambda o, c: _by_body(c, o.body_id)),
+    Meeting: (lambda o: o.title, _of_body),
     Session: (lambda o: o.title, _of_meeting),
-    Participant: (lambda o: f"user {o.user_id}", lambda o, c: _by_meeting(c, o.meeting_id)),
-    RoleAssignment: (lambda o: f"{o.role} of user {o.user_id}", lambda o, c: o.mechanism_id),
+    Participant: (_person, _of_meeting),
+    RoleAssignment: (lambda o: f"{o.role} of {_person(o)}", lambda o, c: o.mechanism_id),
     User: (lambda o: o.email, lambda o, c: None),
     ApiToken: (lambda o: f"{o.name} ({o.prefix}…)", lambda o, c: None),
     EmailLink: (lambda o: f"{o.purpose} for {o.email}", lambda o, c: o.mechanism_id),
@@ -156,13 +176,41 @@ def _row(actor: Actor, action: AuditAction, obj: Any, spec, conn, changes: dict)
     }
 
 
+def _unlink_deleted(session: OrmSession, rows: list[dict]) -> None:
+    """An entry may not point at a mechanism or account deleted in the same flush."""
+    gone = {(type(o), o.id) for o in session.deleted if isinstance(o, Mechanism | User)}
+    for row in rows:
+        if (Mechanism, row["mechanism_id"]) in gone:
+            row["mechanism_id"] = None
+        if (User, row["actor_id"]) in gone:
+            row["actor_id"] = None
+
+
 def _after_flush(session: OrmSession, _context) -> None:
     conn = session.connection()
     rows = _rows(session, conn)
     if rows:
+        _unlink_deleted(session, rows)
         conn.execute(sa.insert(AuditEntry), rows)
 
 
+def _keep_old_value(*_args) -> None:
+    """Nothing to do: listening with active_history is what loads the old value."""
+
+
+def _load_old_values() -> None:
+    """Make setting an audited column load its old value first, had it not been loaded.
+
+    Without it, a change to an expired attribute has no old value in its history.
+    """
+    for model in AUDITED:
+        for attr in sa.inspect(model).column_attrs:
+            column = getattr(model, attr.key)
+            if not sa.event.contains(column, "set", _keep_old_value):
+                sa.event.listen(column, "set", _keep_old_value, active_history=True)
+
+
 def init_app(app) -> None:
+    _load_old_values()
     if not sa.event.contains(db.session, "after_flush", _after_flush):
         sa.event.listen(db.session, "after_flush", _after_flush)

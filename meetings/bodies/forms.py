@@ -67,3 +67,6 @@ class BodyForm(FlaskForm):
     )
     description = TextAreaField("Description")
     visibility = visibility_field(meeting_level=False, inherit="As its mechanism")
+    source = TextAreaField(
+        "Source", description="Where the facts come from: a document and its section."
+    )

@@ -2,8 +2,17 @@
 
 import marshmallow as ma
 
-from meetings.bodies.models import BodyKind, Cadence, NumberingStyle
-from meetings.core.api import absolute, ical_url
+from meetings.bodies.models import Body, BodyKind, Cadence, NumberingStyle
+from meetings.core.api import (
+    InputSchema,
+    PatchMixin,
+    absolute,
+    ical_url,
+    record_id,
+    sized_string,
+    visibility_field,
+)
+from meetings.core.ids import MAX_ID
 
 
 class BodySchema(ma.Schema):
@@ -22,6 +31,7 @@ class BodySchema(ma.Schema):
     number_prefix = ma.fields.String()
     usual_month = ma.fields.Integer(allow_none=True)
     conjunction_body = ma.fields.Method("_conjunction", allow_none=True)
+    visibility = visibility_field(meeting_level=False)
     updated_at = ma.fields.DateTime()
 
     def _url(self, obj) -> str:
@@ -49,3 +59,32 @@ class BodySchema(ma.Schema):
             "short_name": other.short_name,
             "url": absolute("bodies.detail", slug=other.slug),
         }
+
+
+class BodyInputSchema(InputSchema):
+    """A body's own fields; which mechanism it belongs to is set when it is created."""
+
+    slug = sized_string(Body.slug, required=True)
+    name = sized_string(Body.name, required=True)
+    short_name = sized_string(
+        Body.short_name, required=True, metadata={"description": "As titles use it: SOM."}
+    )
+    kind = ma.fields.Enum(BodyKind, by_value=True, required=True)
+    description = ma.fields.String()
+    cadence = ma.fields.Enum(Cadence, by_value=True, required=True)
+    cadence_note = sized_string(Body.cadence_note)
+    numbering_style = ma.fields.Enum(NumberingStyle, by_value=True, required=True)
+    number_prefix = sized_string(Body.number_prefix)
+    usual_month = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=12))
+    conjunction_body_id = record_id(allow_none=True)
+    position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_ID))
+    source = ma.fields.String()
+    visibility = visibility_field(meeting_level=False)
+
+
+class BodyCreateSchema(BodyInputSchema):
+    mechanism_id = record_id(required=True)
+
+
+class BodyPatchSchema(PatchMixin, BodyInputSchema):
+    pass

@@ -14,7 +14,7 @@ from meetings.bodies.models import Body, BodyKind, Cadence, NumberingStyle
 from meetings.bodies.numbering import default_title, meeting_label, next_number
 from meetings.core.dates import PartialDate
 from meetings.core.persistence import flush_or_raise
-from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.validation import DomainValidationError, parse_choice, raise_if, require
 from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
@@ -56,6 +56,16 @@ def update_body(body: Body, **fields: Any) -> Body:
     _apply(body, fields)
     flush_or_raise(UNIQUE)
     return body
+
+
+def delete_body(body: Body) -> None:
+    """Delete a body, once it has no meetings (they carry the history)."""
+    count = len(body.meetings)
+    if count:
+        message = f"{body.short_name} still has meetings ({count}): delete them first."
+        raise DomainValidationError({"meetings": message})
+    db.session.delete(body)
+    db.session.flush()
 
 
 def _apply(body: Body, fields: dict[str, Any]) -> None:

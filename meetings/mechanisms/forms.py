@@ -31,6 +31,9 @@ class MechanismForm(FlaskForm):
     website = StringField("Website", validators=[Optional(), URL(), Length(max=300)])
     description = TextAreaField("Description")
     visibility = visibility_field(meeting_level=False, inherit="Public")
+    source = TextAreaField(
+        "Source", description="Where the facts come from: a document and its section."
+    )
 
 
 class ProgrammeAreaForm(FlaskForm):

@@ -11,7 +11,7 @@ from meetings.access.principal import Principal
 from meetings.core.countries import parse_country_codes
 from meetings.core.persistence import flush_or_raise
 from meetings.core.timezones import is_timezone
-from meetings.core.validation import raise_if, require
+from meetings.core.validation import DomainValidationError, raise_if, require
 from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
@@ -74,6 +74,16 @@ def update_mechanism(
     _apply(mechanism, fields, member_states)
     flush_or_raise(UNIQUE)
     return mechanism
+
+
+def delete_mechanism(mechanism: Mechanism) -> None:
+    """Delete a mechanism with its member states and programme areas, once it has no bodies."""
+    count = len(mechanism.bodies)
+    if count:
+        message = f"{mechanism.short_name} still has bodies ({count}): delete them first."
+        raise DomainValidationError({"bodies": message})
+    db.session.delete(mechanism)
+    db.session.flush()
 
 
 def _apply(mechanism: Mechanism, fields: dict[str, Any], member_states: str | list[str]) -> None:

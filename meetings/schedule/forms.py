@@ -56,6 +56,9 @@ class MeetingForm(FlaskForm):
     held_with_id = SelectField("Held in conjunction with", coerce=lambda v: int(v) if v else None)
     description = TextAreaField("Description")
     visibility = visibility_field(meeting_level=True, inherit="As its body")
+    source = TextAreaField(
+        "Source", description="Where the facts come from: a document and its section."
+    )
 
 
 class SessionForm(FlaskForm):

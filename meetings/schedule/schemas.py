@@ -4,11 +4,21 @@ import marshmallow as ma
 
 from meetings.access.guards import current_principal
 from meetings.access.policies import can_view_meeting, can_view_session
-from meetings.core.api import PageQuerySchema, absolute, ical_url, page_schema
+from meetings.core.api import (
+    InputSchema,
+    PageQuerySchema,
+    PatchMixin,
+    absolute,
+    ical_url,
+    page_schema,
+    record_id,
+    sized_string,
+    visibility_field,
+)
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, iso_bound
 from meetings.core.timezones import in_zone
-from meetings.schedule.models import MeetingFormat, MeetingStatus, SessionKind
+from meetings.schedule.models import Meeting, MeetingFormat, MeetingStatus, Session, SessionKind
 from meetings.schedule.services import label
 
 PARTIAL_DATE = {
@@ -32,6 +42,8 @@ class SessionSchema(ma.Schema):
     timezone = ma.fields.Function(lambda s: s.meeting.timezone)
     room = ma.fields.String()
     description = ma.fields.String()
+    meeting_id = ma.fields.Integer()
+    visibility = visibility_field(meeting_level=True)
 
     def _url(self, obj) -> str:
         return absolute("schedule.meeting_detail", meeting_id=obj.meeting_id) + f"#session-{obj.id}"
@@ -74,6 +86,7 @@ class MeetingSchema(ma.Schema):
     status = ma.fields.Enum(MeetingStatus, by_value=True)
     held_with = ma.fields.Method("_held_with", allow_none=True)
     source = ma.fields.String()
+    visibility = visibility_field(meeting_level=True)
     updated_at = ma.fields.AwareDateTime()
 
     def _url(self, obj) -> str:
@@ -111,7 +124,11 @@ class MeetingSchema(ma.Schema):
 
 
 class MeetingDetailSchema(MeetingSchema):
-    sessions = ma.fields.Method("_sessions")
+    # Only the sessions the reader may see; documented as the list of Session it is.
+    sessions = ma.fields.Method(
+        "_sessions",
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/Session"}},
+    )
 
     def _sessions(self, obj) -> list[dict]:
         p = current_principal()
@@ -142,3 +159,51 @@ class MeetingQuerySchema(PageQuerySchema):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             raise ma.ValidationError("'to' is before 'from'.", field_name="to")
+
+
+class MeetingInputSchema(InputSchema):
+    """A meeting's own fields; which body it belongs to is set when it is created."""
+
+    number = ma.fields.Integer(allow_none=True, metadata={"description": "24 for SOM-24"})
+    title = sized_string(Meeting.title, metadata={"description": "Empty: titled from its body."})
+    theme = ma.fields.String()
+    description = ma.fields.String()
+    start = ma.fields.String(required=True, metadata=PARTIAL_DATE)
+    end = ma.fields.String(
+        allow_none=True, metadata={**PARTIAL_DATE, "description": "Same precision as start."}
+    )
+    timezone = ma.fields.String(required=True, metadata={"description": "IANA zone of the venue"})
+    city = sized_string(Meeting.city)
+    country_code = ma.fields.String(allow_none=True, metadata={"description": "ISO alpha-2"})
+    venue = sized_string(Meeting.venue)
+    host = sized_string(Meeting.host)
+    format = ma.fields.Enum(MeetingFormat, by_value=True, allow_none=True)
+    status = ma.fields.Enum(MeetingStatus, by_value=True)
+    held_with_id = record_id(allow_none=True)
+    source = ma.fields.String()
+    visibility = visibility_field(meeting_level=True)
+
+
+class MeetingCreateSchema(MeetingInputSchema):
+    body_id = record_id(required=True)
+
+
+class MeetingPatchSchema(PatchMixin, MeetingInputSchema):
+    pass
+
+
+class SessionInputSchema(InputSchema):
+    """A session, in the venue's local day and times."""
+
+    title = sized_string(Session.title, required=True)
+    kind = ma.fields.Enum(SessionKind, by_value=True)
+    day = ma.fields.Date(required=True, metadata={"description": "At the venue"})
+    start_time = ma.fields.Time(required=True, metadata={"description": "Venue time, 09:00"})
+    end_time = ma.fields.Time(required=True, metadata={"description": "Venue time, 10:30"})
+    room = sized_string(Session.room)
+    description = ma.fields.String()
+    visibility = visibility_field(meeting_level=True)
+
+
+class SessionPatchSchema(PatchMixin, SessionInputSchema):
+    pass

@@ -8,11 +8,14 @@ an allowed POST shows the form's errors or does its harmless default.
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import Flask
 
+from meetings.accounts.models import ApiToken
 from meetings.accounts.tokens import create_token
 from meetings.extensions import db
 from meetings.mechanisms.services import save_programme_area
+from meetings.participants.services import add_participant
 from tests import factories
 from tests.conftest import _empty_tables, sign_in
 
@@ -45,6 +48,7 @@ def build_world() -> World:
     nb = factories.body(n, slug="nb", short_name="NB")
     p = factories.meeting(b, number=1, title="P")
     r = factories.meeting(b, number=2, title="R", visibility="secretariat")
+    factories.meeting(rb, number=1, title="RB-1")
     p_session = factories.session(p, title="Open session")
     p_closed = factories.session(p, title="Closed session", visibility="secretariat")
     r_session = factories.session(r, title="R session")
@@ -61,6 +65,8 @@ def build_world() -> World:
         "other_secretariat": factories.secretariat_of(n),
         "admin": factories.admin(),
     }
+    factories.user(email="guest@example.org")
+    p_part, r_part = (add_participant(x, "guest@example.org") for x in (p, r))
     for role, user in w.users.items():
         if user is not None:
             w.tokens[role] = create_token(user, "matrix", "read_write")[1]
@@ -75,8 +81,12 @@ def build_world() -> World:
         ),
         ("body", "public"): Thing(mech, EVERYONE, b_staff),
         ("body", "restricted"): Thing({**mech, "body": rb}, m_staff, m_staff),
-        ("meeting", "public"): Thing({**mech, "meeting": p}, EVERYONE, b_staff),
-        ("meeting", "restricted"): Thing({**mech, "meeting": r}, b_staff, b_staff),
+        ("meeting", "public"): Thing(
+            {**mech, "meeting": p, "participant": p_part}, EVERYONE, b_staff
+        ),
+        ("meeting", "restricted"): Thing(
+            {**mech, "meeting": r, "participant": r_part}, b_staff, b_staff
+        ),
         ("session", "public"): Thing(
             {**mech, "meeting": p, "session": p_session}, EVERYONE, b_staff
         ),
@@ -87,6 +97,14 @@ def build_world() -> World:
     w.things[("session", "restricted-meeting")] = Thing(
         {**mech, "meeting": r, "session": r_session}, b_staff, b_staff
     )
+    nfp = w.users["nfp"]
+    # The NFP of M, as a person on the people pages: M's secretariat and admins see them.
+    person = {"person": nfp, "role": nfp.roles[0]}
+    w.things[("person", "-")] = Thing(person, m_staff, m_staff)
+    token = db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == w.users["delegate"].id)
+    )
+    w.things[("token", "-")] = Thing({"token": token.one()}, {"delegate"}, {"delegate"})
     return w
 
 
@@ -94,9 +112,10 @@ def build_world() -> World:
 class Expect:
     """What a route does: `kind` of check, the thing it names, the status when allowed."""
 
-    kind: str  # open | view | manage | admin
-    target: str | None = None  # mechanism | body | meeting | session
+    kind: str  # open | signed_in | admin | view | manage | own | people
+    target: str | None = None  # mechanism | body | meeting | session | person | token
     ok: int = 200
+    allowed: frozenset[str] = frozenset()  # who may, when not the target's managers
 
 
 PAGE_FORM = {"GET": Expect("manage", ok=200), "POST": Expect("manage", ok=200)}
@@ -138,7 +157,56 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "bodies_api.read": {"GET": Expect("view", "body")},
     "meetings_api.list_all": {"GET": Expect("open")},
     "meetings_api.read": {"GET": Expect("view", "meeting")},
+    # Accounts: signing in and the links sent by email are for everyone.
+    "accounts.sign_in": {"GET": Expect("open"), "POST": Expect("open")},
+    "accounts.forgot_password": {"GET": Expect("open"), "POST": Expect("open")},
+    "accounts.sign_out": {"POST": Expect("open", ok=302)},
+    "accounts.reset_password": {"GET": Expect("open", ok=302)},
+    "accounts.accept_invitation": {"GET": Expect("open", ok=302)},
+    # Without a link in the session these pages say the link is missing.
+    "accounts.reset_password_form": {"GET": Expect("open", ok=400), "POST": Expect("open", ok=400)},
+    "accounts.invitation_form": {"GET": Expect("open", ok=400), "POST": Expect("open", ok=400)},
+    "accounts.profile": {"GET": Expect("signed_in")},
+    "accounts.change_password": {"GET": Expect("signed_in"), "POST": Expect("signed_in")},
+    "accounts.tokens": {"GET": Expect("signed_in"), "POST": Expect("signed_in")},
+    "accounts.revoke_token": {"POST": Expect("own", "token", ok=302)},
+    "accounts.users": {"GET": Expect("people")},
+    "accounts.invite": {"GET": Expect("people"), "POST": Expect("people")},
+    "accounts.user_detail": {"GET": Expect("people", "person")},
+    "accounts.grant_role": {"POST": Expect("people", "person")},
+    "accounts.revoke_role": {"POST": Expect("people", "person", ok=302)},
+    # Audit log: a mechanism's secretariat reads its log; administrators read everything.
+    "audit.mechanism_log": {"GET": Expect("manage", "mechanism")},
+    "audit.site_log": {"GET": Expect("admin")},
+    "audit_api.list_all": {"GET": Expect("admin")},
+    "participants.meeting_participants": _form("meeting"),
+    "participants.remove": {"POST": Expect("manage", "meeting", ok=302)},
+    # The write API, called with an empty JSON object: an allowed call gets as far as
+    # validating it (422), an empty PATCH changes nothing (200), a delete is done (204) or
+    # refused while the thing still has children (409: every mechanism and body here has).
+    "mechanisms_api.create": {"POST": Expect("admin", ok=422)},
+    "mechanisms_api.update": {"PATCH": Expect("manage", "mechanism")},
+    "mechanisms_api.delete": {"DELETE": Expect("admin", "mechanism", ok=409)},
+    "mechanisms_api.create_area": {"POST": Expect("manage", "mechanism", ok=422)},
+    "mechanisms_api.read_area": {"GET": Expect("view", "mechanism")},
+    "mechanisms_api.update_area": {"PATCH": Expect("manage", "mechanism")},
+    # These name their parent in the body: without one, every signed-in caller gets a 422.
+    "bodies_api.create": {"POST": Expect("signed_in", ok=422)},
+    "meetings_api.create": {"POST": Expect("signed_in", ok=422)},
+    "bodies_api.update": {"PATCH": Expect("manage", "body")},
+    "bodies_api.delete": {
+        "DELETE": Expect("manage", "body", ok=409, allowed=frozenset({"secretariat", "admin"}))
+    },
+    "meetings_api.update": {"PATCH": Expect("manage", "meeting")},
+    "meetings_api.delete": {"DELETE": Expect("manage", "meeting", ok=204)},
+    "meetings_api.create_session": {"POST": Expect("manage", "meeting", ok=422)},
+    "sessions_api.read": {"GET": Expect("view", "session")},
+    "sessions_api.update": {"PATCH": Expect("manage", "session")},
+    "sessions_api.delete": {"DELETE": Expect("manage", "session", ok=204)},
 }
+
+
+TIERED = {"mechanism", "body", "meeting", "session"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -163,7 +231,7 @@ def _cases(app: Flask):
         expect = EXPECTATIONS.get(endpoint, {}).get(method)
         if expect is None:
             continue
-        variants = ["public", "restricted"] if expect.target else ["-"]
+        variants = ["public", "restricted"] if expect.target in TIERED else ["-"]
         if expect.target == "session":
             variants.append("restricted-meeting")
         for variant in variants:
@@ -181,18 +249,26 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("route_case", cases, ids=[" ".join(c) for c in cases])
 
 
+ID_ARGUMENTS = {
+    "mechanism_id": "mechanism",
+    "body_id": "body",
+    "area_id": "area",
+    "user_id": "person",
+}
+
+
 def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     objs = thing.objects if thing else {}
     values = {}
     for name in rule.arguments:
-        if name == "slug":
+        if name == "secret":
+            values[name] = "not-a-secret-anyone-was-sent"
+        elif name == "slug":
             family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
             values[name] = objs[family].slug
         elif name.endswith("_id"):
-            key = {"mechanism_id": "mechanism", "body_id": "body", "area_id": "area"}.get(
-                name, name[: -len("_id")]
-            )
+            key = ID_ARGUMENTS.get(name, name[: -len("_id")])
             values[name] = objs[key].id
     with app.test_request_context():
         from flask import url_for
@@ -200,15 +276,26 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
         return url_for(endpoint, **values)
 
 
-def _expected(expect: Expect, role: str, thing: Thing | None, is_api: bool) -> int:
+PEOPLE_MANAGERS = {"secretariat", "other_secretariat", "admin"}
+
+
+def _expected(expect: Expect, role: str, thing: Thing | None, method: str, is_api: bool) -> int:
+    """The status a role should get; API writes without a token are 401 whatever they name."""
     anonymous = 401 if is_api else 302
     if expect.kind == "open":
         return expect.ok
-    if expect.kind == "admin":
-        return expect.ok if role == "admin" else anonymous if role == "anonymous" else 403
-    if role not in thing.sees:
+    if role == "anonymous" and (
+        expect.kind in ("signed_in", "own", "people", "admin") or (is_api and method != "GET")
+    ):
+        return anonymous
+    if expect.kind == "signed_in":
+        return expect.ok
+    if expect.kind == "people" and role not in PEOPLE_MANAGERS:
+        return 403
+    if thing is not None and role not in thing.sees:
         return 404
-    if expect.kind == "view" or role in thing.manages:
+    allowed = {"admin"} if expect.kind == "admin" else thing.manages if thing else EVERYONE
+    if expect.kind == "view" or role in (expect.allowed or allowed):
         return expect.ok
     return anonymous if role == "anonymous" else 403
 
@@ -231,7 +318,7 @@ def test_route_answers_each_role_as_expected(app, route_case):
         url = _url(app, endpoint, thing)
         response = _request(app, world, role, method, url)
         got[role] = response.status_code
-        wanted[role] = _expected(expect, role, thing, url.startswith("/api/"))
+        wanted[role] = _expected(expect, role, thing, method, url.startswith("/api/"))
         if method != "GET" and response.status_code < 400:
             db.session.remove()
             _empty_tables()

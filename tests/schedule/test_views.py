@@ -231,3 +231,16 @@ def test_conjunction_is_shown_both_ways(client):
     ajmdec = factories.meeting(title="3rd AJMDEC", held_with_id=amme.id)
     assert "18th AMME" in client.get(f"/meetings/{ajmdec.id}").text
     assert "3rd AJMDEC" in client.get(f"/meetings/{amme.id}").text
+
+
+def test_editing_a_meeting_keeps_its_source_citation(admin_client, db):
+    meeting = factories.meeting(source="004 §I.3-4")
+    form = admin_client.get(f"/meetings/{meeting.id}/edit").text
+    assert "004 §I.3-4" in form
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form))
+    fields.update(status="confirmed", format="in_person", title="Renamed")
+    fields["source"] = "004 §I.3-4"
+    response = admin_client.post(f"/meetings/{meeting.id}/edit", data=fields)
+    assert response.status_code == 302
+    db.session.refresh(meeting)
+    assert (meeting.title, meeting.source) == ("Renamed", "004 §I.3-4")
