@@ -11,7 +11,6 @@ from meetings.access.policies import (
     can_view_body,
     can_view_mechanism,
 )
-from meetings.access.principal import SYSTEM
 from meetings.bodies import services
 from meetings.bodies.forms import BodyForm
 from meetings.bodies.models import Body
@@ -67,7 +66,7 @@ def edit(slug: str):
 
 
 def _conjunction_choices(form: BodyForm, mechanism: Mechanism, body: Body | None) -> None:
-    others = [b for b in services.list_bodies(SYSTEM) if b is not body]
+    others = [b for b in services.list_bodies(current_principal()) if b is not body]
     form.conjunction_body_id.choices = choices(
         [("", "—"), *((b.id, f"{b.name} ({b.mechanism.short_name})") for b in others)]
     )

@@ -118,12 +118,11 @@ def used_numbers(body: Body) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
-def conjunction_candidates(body: Body) -> list[Meeting]:
-    """Meetings of the body this one is held in conjunction with, newest first."""
+def conjunction_candidates(body: Body, viewer: Principal) -> list[Meeting]:
+    """Meetings of the body this one is held in conjunction with that the viewer may see."""
     if body.conjunction_body_id is None:
         return []
-    # The form is for staff, who choose among all of them.
-    return body_meetings(db.session.get(Body, body.conjunction_body_id), SYSTEM)
+    return body_meetings(db.session.get(Body, body.conjunction_body_id), viewer)
 
 
 def label(meeting: Meeting) -> str:

@@ -216,7 +216,9 @@ def _visible(meeting: Meeting | None) -> Meeting | None:
 
 
 def _held_with_choices(form: MeetingForm, body, exclude: Meeting | None = None) -> None:
-    others = [m for m in services.conjunction_candidates(body) if m is not exclude]
+    others = [
+        m for m in services.conjunction_candidates(body, current_principal()) if m is not exclude
+    ]
     form.held_with_id.choices = choices(
         [("", "—"), *((m.id, f"{m.title} ({m.dates_label})") for m in others)]
     )
