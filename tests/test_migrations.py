@@ -85,7 +85,9 @@ def test_upgrade_keeps_the_data_of_an_earlier_schema(backend, tmp_path):
                     conn.exec_driver_sql(row)
             upgrade()
             with db.engine.connect() as conn:
-                kept = conn.exec_driver_sql("SELECT title, visibility FROM meeting").all()
-            assert [tuple(r) for r in kept] == [("SOM-24", None)]
+                kept = conn.exec_driver_sql("SELECT title, visibility, sequence, uid FROM meeting")
+                kept = kept.all()
+            assert [tuple(r)[:3] for r in kept] == [("SOM-24", None, 0)]
+            assert len(kept[0].uid) == 36
             db.session.remove()
             db.engine.dispose()

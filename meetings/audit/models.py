@@ -22,6 +22,8 @@ class AuditEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_entry_mechanism_at", "mechanism_id", "at"),
         sa.Index("ix_audit_entry_entity", "entity_type", "entity_id"),
+        # The newest change of a mechanism's things: the validator of its calendar feeds.
+        sa.Index("ix_audit_entry_mechanism_id_id", "mechanism_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as OrmSession
 from meetings.accounts.models import ApiToken, EmailLink, RoleAssignment, User
 from meetings.audit.models import AuditAction, AuditEntry
 from meetings.bodies.models import Body
+from meetings.calendars.models import FeedToken, Follow
 from meetings.core.models import utcnow
 from meetings.extensions import db, wants_json
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
@@ -91,6 +92,17 @@ def _person(obj: Any) -> str:
     return user.email if isinstance(user, User) else f"user {obj.user_id}"
 
 
+def _of_follow(obj: Any, conn) -> int | None:
+    if obj.body_id is not None:
+        return conn.scalar(sa.select(Body.mechanism_id).where(Body.id == obj.body_id))
+    return _by_meeting(conn, obj.meeting_id)
+
+
+def _follow_label(obj: Any) -> str:
+    target = f"body {obj.body_id}" if obj.body_id else f"meeting {obj.meeting_id}"
+    return f"user {obj.user_id} follows {target}"
+
+
 # Audited model -> (label of a record, mechanism whose log it belongs to).
 AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]]] = {
     Mechanism: (lambda o: o.short_name, lambda o, c: o.id),
@@ -104,6 +116,8 @@ AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]
     User: (lambda o: o.email, lambda o, c: None),
     ApiToken: (lambda o: f"{o.name} ({o.prefix}…)", lambda o, c: None),
     EmailLink: (lambda o: f"{o.purpose} for {o.email}", lambda o, c: o.mechanism_id),
+    Follow: (_follow_label, _of_follow),
+    FeedToken: (lambda o: f"calendar feed of user {o.user_id}", lambda o, c: None),
 }
 
 

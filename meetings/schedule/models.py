@@ -1,5 +1,6 @@
 """A meeting (one edition of a body) and its sessions."""
 
+import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -12,6 +13,10 @@ from meetings.core.dates import DatePrecision, PartialDate, format_date_range
 from meetings.core.models import TimestampMixin, UTCDateTime, enum_column
 from meetings.core.visibility import Visibility
 from meetings.extensions import db
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
 
 
 class MeetingFormat(StrEnum):
@@ -88,6 +93,10 @@ class Meeting(TimestampMixin, db.Model):
         sa.ForeignKey("meeting.id", ondelete="SET NULL")
     )
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    # iCalendar: UID stays for the record's life; SEQUENCE grows when its time, place or status
+    # changes, so that subscribed calendars take the new version.
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
     visibility: Mapped[Visibility | None] = mapped_column(
         enum_column(Visibility, "meeting_visibility")
@@ -177,6 +186,10 @@ class Session(TimestampMixin, db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room: Mapped[str] = mapped_column(sa.String(200), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    # iCalendar: UID stays for the record's life; SEQUENCE grows when its time, place or status
+    # changes, so that subscribed calendars take the new version.
+    uid: Mapped[str] = mapped_column(sa.String(36), unique=True, default=new_uid)
+    sequence: Mapped[int] = mapped_column(default=0)
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
     visibility: Mapped[Visibility | None] = mapped_column(
         enum_column(Visibility, "session_visibility")

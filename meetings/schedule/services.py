@@ -138,13 +138,38 @@ def create_meeting(body: Body, **fields: Any) -> Meeting:
     return meeting
 
 
+# What makes calendars show a new version of a meeting or session (iCalendar SEQUENCE).
+MEETING_SCHEDULE = (
+    "start_date",
+    "end_date",
+    "date_precision",
+    "timezone",
+    "city",
+    "country_code",
+    "venue",
+    "format",
+    "status",
+)
+SESSION_SCHEDULE = ("starts_at", "ends_at", "room")
+
+
 def update_meeting(meeting: Meeting, **fields: Any) -> Meeting:
     old_zone = meeting.timezone
     _apply(meeting, meeting.body, fields)
     if old_zone != meeting.timezone:
         _keep_wall_clock(meeting, old_zone)
+    _bump_if_rescheduled(meeting, MEETING_SCHEDULE)
+    for session in meeting.sessions:
+        _bump_if_rescheduled(session, SESSION_SCHEDULE)
     flush_or_raise(UNIQUE)
     return meeting
+
+
+def _bump_if_rescheduled(record: Meeting | Session, fields: tuple[str, ...]) -> None:
+    """Grow SEQUENCE when the time, place or status changed (not for a new record)."""
+    state = sa.inspect(record)
+    if state.persistent and any(state.attrs[f].history.has_changes() for f in fields):
+        record.sequence += 1
 
 
 def _apply(meeting: Meeting, body: Body, fields: dict[str, Any]) -> None:
@@ -319,6 +344,7 @@ def create_session(meeting: Meeting, **fields: Any) -> Session:
 
 def update_session(session: Session, **fields: Any) -> Session:
     _apply_session(session, session.meeting, fields)
+    _bump_if_rescheduled(session, SESSION_SCHEDULE)
     db.session.flush()
     return session
 

@@ -161,3 +161,27 @@ def test_number_out_of_range_or_not_a_number_is_refused(db):
             lambda n=number: create_meeting(som, number=n, start="2026", timezone="Asia/Seoul")
         )
         assert errors == {"number": ["A meeting number is 1 to 9999."]}, number
+
+
+def test_sequence_grows_when_time_place_or_status_changes(db):
+    meeting = factories.meeting()
+    session = factories.session(meeting)
+    uid = meeting.uid
+    fields = {
+        "title": meeting.title,
+        "start": "2026-09-02",
+        "end": "2026-09-05",
+        "timezone": "Asia/Kuala_Lumpur",
+        "city": "Langkawi",
+        "country_code": "MY",
+        "status": "confirmed",
+        "format": "in_person",
+    }
+    update_meeting(meeting, **{**fields, "title": "Renamed"})
+    assert (meeting.sequence, session.sequence) == (0, 0)
+    update_meeting(meeting, **{**fields, "status": "postponed"})
+    assert meeting.sequence == 1
+    update_meeting(meeting, **{**fields, "status": "postponed", "timezone": "Asia/Bangkok"})
+    assert (meeting.sequence, session.sequence) == (2, 1)  # the session moved in UTC
+    db.session.commit()
+    assert meeting.uid == uid

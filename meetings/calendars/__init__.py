@@ -1,0 +1,1 @@
+"""Calendar feeds (iCalendar) of mechanisms, bodies, meetings and each person's own."""
