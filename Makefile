@@ -34,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py \
+	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py tests/benchmarks/bench_feeds.py \
 		--benchmark-only --benchmark-columns=min,median,max,rounds \
 		--benchmark-sort=name -o filterwarnings=default
 

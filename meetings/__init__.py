@@ -14,6 +14,8 @@ from meetings.audit import recorder as audit_recorder
 from meetings.audit import views as audit_views
 from meetings.bodies import api as bodies_api
 from meetings.bodies import views as bodies_views
+from meetings.calendars import subscription_views
+from meetings.calendars import views as calendars_views
 from meetings.config import default_config
 from meetings.core import errors, ids, security, templating
 from meetings.core import views as core_views
@@ -37,6 +39,8 @@ PAGES = (
     audit_views,
     participants_views,
     accounts_views,
+    subscription_views,
+    calendars_views,
 )
 APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api)
 

@@ -27,9 +27,11 @@ ENTITY_TYPES = {
     "user_account": "Account",
     "api_token": "API token",
     "email_link": "Invitation or reset link",
+    "follow": "Follow",
+    "feed_token": "Calendar feed address",
 }
 # Kept outside any mechanism's log: only administrators read these.
-SITE_ONLY_TYPES = ("user_account", "api_token")
+SITE_ONLY_TYPES = ("user_account", "api_token", "feed_token")
 
 
 def record_refusal(p: Principal, reason: str, thing=None) -> None:

@@ -112,7 +112,7 @@ def build_world() -> World:
 class Expect:
     """What a route does: `kind` of check, the thing it names, the status when allowed."""
 
-    kind: str  # open | signed_in | admin | view | manage | own | people
+    kind: str  # open | signed_in | admin | view | follow | manage | own | people
     target: str | None = None  # mechanism | body | meeting | session | person | token
     ok: int = 200
     allowed: frozenset[str] = frozenset()  # who may, when not the target's managers
@@ -178,6 +178,13 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     # Audit log: a mechanism's secretariat reads its log; administrators read everything.
     "audit.mechanism_log": {"GET": Expect("manage", "mechanism")},
     "audit.site_log": {"GET": Expect("admin")},
+    # Following a body or meeting, and one's own calendar address: signed-in people, for
+    # what they may see; the follow buttons send them back to the page.
+    "subscriptions.my_calendar": {"GET": Expect("signed_in"), "POST": Expect("signed_in")},
+    "subscriptions.follow_body": {"POST": Expect("follow", "body", ok=302)},
+    "subscriptions.unfollow_body": {"POST": Expect("follow", "body", ok=302)},
+    "subscriptions.follow_meeting": {"POST": Expect("follow", "meeting", ok=302)},
+    "subscriptions.unfollow_meeting": {"POST": Expect("follow", "meeting", ok=302)},
     "audit_api.list_all": {"GET": Expect("admin")},
     "participants.meeting_participants": _form("meeting"),
     "participants.remove": {"POST": Expect("manage", "meeting", ok=302)},
@@ -203,6 +210,12 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "sessions_api.read": {"GET": Expect("view", "session")},
     "sessions_api.update": {"PATCH": Expect("manage", "session")},
     "sessions_api.delete": {"DELETE": Expect("manage", "session", ok=204)},
+    # Calendar feeds: public ones exist only for what everyone may see, whoever asks (cookies
+    # are ignored); a made-up personal address is unknown to all.
+    "calendars.mechanism_feed": {"GET": Expect("feed", "mechanism")},
+    "calendars.body_feed": {"GET": Expect("feed", "body")},
+    "calendars.meeting_feed": {"GET": Expect("feed", "meeting")},
+    "calendars.personal_feed": {"GET": Expect("open", ok=404)},
 }
 
 
@@ -281,11 +294,14 @@ PEOPLE_MANAGERS = {"secretariat", "other_secretariat", "admin"}
 
 def _expected(expect: Expect, role: str, thing: Thing | None, method: str, is_api: bool) -> int:
     """The status a role should get; API writes without a token are 401 whatever they name."""
+    if expect.kind == "feed":
+        return expect.ok if thing.sees == EVERYONE else 404
     anonymous = 401 if is_api else 302
     if expect.kind == "open":
         return expect.ok
     if role == "anonymous" and (
-        expect.kind in ("signed_in", "own", "people", "admin") or (is_api and method != "GET")
+        expect.kind in ("signed_in", "own", "people", "admin", "follow")
+        or (is_api and method != "GET")
     ):
         return anonymous
     if expect.kind == "signed_in":
@@ -295,7 +311,7 @@ def _expected(expect: Expect, role: str, thing: Thing | None, method: str, is_ap
     if thing is not None and role not in thing.sees:
         return 404
     allowed = {"admin"} if expect.kind == "admin" else thing.manages if thing else EVERYONE
-    if expect.kind == "view" or role in (expect.allowed or allowed):
+    if expect.kind in ("view", "follow") or role in (expect.allowed or allowed):
         return expect.ok
     return anonymous if role == "anonymous" else 403
 

@@ -58,7 +58,11 @@ def test_updating_records_old_and_new_values_of_changed_fields_only(db):
     update_meeting(meeting, **{**_form_values(meeting), "title": "New title", "city": "Penang"})
     db.session.commit()
     [entry] = _entries(db, entity_type="meeting", action=AuditAction.UPDATE)
-    assert entry.changes == {"title": ["Old title", "New title"], "city": ["Langkawi", "Penang"]}
+    assert entry.changes == {
+        "title": ["Old title", "New title"],
+        "city": ["Langkawi", "Penang"],
+        "sequence": [0, 1],  # a new place: calendars must take the new version
+    }
     assert entry.entity_label == "New title"
 
 

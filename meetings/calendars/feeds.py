@@ -1,0 +1,237 @@
+"""iCalendar feeds: pure functions from plain meeting and session records to a Calendar.
+
+Nothing here queries the database or reads the request: `FeedMeeting` and `FeedSession` (or
+any objects with the same attributes) go in, an `icalendar.Calendar` comes out, and the same
+records always give the same bytes. Every meeting and session keeps its UID for life; its
+SEQUENCE grows when its time, place or status changes, so subscribed calendars replace it.
+
+What the feed says about dates:
+- a meeting known to the day is an all-day event, DTEND the day after it ends (exclusive);
+- a meeting known only to the month spans the whole month(s), does not block time
+  (TRANSP:TRANSPARENT) and says its dates are to be confirmed (or not recorded, if held);
+- a meeting known only to the year is left out (callers do not pass it: see loading.py);
+- sessions are timed, in the meeting's IANA zone, with a VTIMEZONE for each zone used.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from meetings.core.countries import country_name
+from meetings.core.dates import DatePrecision, format_date_range
+from meetings.schedule.models import STATUS_LABELS, MeetingFormat, MeetingStatus
+
+PRODID = "-//Meetings of environmental cooperation mechanisms//Calendar feeds//EN"
+# How often clients should fetch again (RFC 7986 REFRESH-INTERVAL, and Outlook's own name).
+REFRESH = timedelta(hours=6)
+# Cancelled meetings stay in feeds (marked CANCELLED) while they ended less than this ago.
+KEEP_CANCELLED = timedelta(days=365)
+
+ICAL_STATUS = {
+    MeetingStatus.PLANNED: "TENTATIVE",
+    MeetingStatus.POSTPONED: "TENTATIVE",
+    MeetingStatus.CONFIRMED: "CONFIRMED",
+    MeetingStatus.HELD: "CONFIRMED",
+    MeetingStatus.CANCELLED: "CANCELLED",
+}
+# Clients that ignore STATUS (several do in subscribed calendars) still show it in the title.
+SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSession:
+    """What a session's event shows; times are aware (UTC)."""
+
+    id: int
+    uid: str
+    sequence: int
+    updated_at: datetime
+    title: str
+    room: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMeeting:
+    """What a meeting's event shows; `label` is its short reference ("SOM-24") or ""."""
+
+    uid: str
+    sequence: int
+    updated_at: datetime
+    title: str
+    label: str
+    body: str  # the body's short name, as the event's category
+    theme: str
+    status: MeetingStatus
+    format: MeetingFormat | None
+    start_date: date
+    end_date: date
+    date_precision: DatePrecision
+    timezone: str
+    city: str
+    country_code: str | None
+    venue: str
+    url: str
+    sessions: Sequence[FeedSession] = ()
+
+
+def cancellation_cutoff(today: date) -> date:
+    """Cancelled meetings that ended before this day are no longer in feeds."""
+    return today - KEEP_CANCELLED
+
+
+def calendar(meetings: Iterable[FeedMeeting], name: str, zone: str | None = None) -> Calendar:
+    """The feed: its header, one VTIMEZONE per zone used, then each meeting and its sessions.
+
+    Meetings come in the order they should appear (by start date, then id), sessions too.
+    """
+    cal = calendar_header(name, zone)
+    events = list(meeting_events(meetings))
+    for timezone in timezones(events):
+        cal.add_component(timezone)
+    for event in events:
+        cal.add_component(event)
+    return cal
+
+
+def calendar_header(name: str, zone: str | None = None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
+    if zone:
+        cal.add("x-wr-timezone", zone)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
+    return cal
+
+
+def meeting_events(meetings: Iterable[FeedMeeting]) -> Iterator[Event]:
+    for meeting in meetings:
+        yield meeting_event(meeting)
+        for session in meeting.sessions:
+            yield session_event(session, meeting)
+
+
+def meeting_event(m: FeedMeeting) -> Event:
+    event = _stamped(m.uid, m.sequence, m.updated_at)
+    event.add("summary", SUMMARY_PREFIX.get(m.status, "") + m.title + _tbc(m))
+    event.add("dtstart", m.start_date)
+    event.add("dtend", _day_after(m))
+    if m.date_precision is not DatePrecision.DAY or m.status is MeetingStatus.CANCELLED:
+        event.add("transp", "TRANSPARENT")
+    event.add("status", _status(m))
+    _describe(event, location(m), meeting_description(m), m.url, m.body)
+    return event
+
+
+def session_event(s: FeedSession, m: FeedMeeting) -> Event:
+    """A session; its SEQUENCE and LAST-MODIFIED also follow its meeting (status, place)."""
+    event = _stamped(s.uid, s.sequence + m.sequence, max(s.updated_at, m.updated_at))
+    prefix = SUMMARY_PREFIX.get(m.status, "")
+    event.add("summary", f"{prefix}{s.title} — {m.label or m.title}")
+    zone = ZoneInfo(m.timezone)
+    event.add("dtstart", s.starts_at.astimezone(zone))
+    event.add("dtend", s.ends_at.astimezone(zone))
+    if m.status is MeetingStatus.CANCELLED:
+        event.add("transp", "TRANSPARENT")
+    event.add("status", ICAL_STATUS[m.status])
+    place = ", ".join(p for p in (s.room, location(m)) if p)
+    _describe(event, place, session_description(s, m), f"{m.url}#session-{s.id}", m.body)
+    return event
+
+
+def _stamped(uid: str, sequence: int, modified: datetime) -> Event:
+    """An event with its identity; DTSTAMP is the record's change, never the request's time."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", modified)
+    event.add("last-modified", modified)
+    event.add("sequence", sequence)
+    return event
+
+
+def _describe(event: Event, place: str, text: str, url: str, category: str) -> None:
+    if place:
+        event.add("location", place)
+    event.add("description", text)
+    event.add("url", url)
+    if category:
+        event.add("categories", [category])
+
+
+def _tbc(m: FeedMeeting) -> str:
+    if m.date_precision is DatePrecision.DAY:
+        return ""
+    held = m.status is MeetingStatus.HELD
+    return " (exact dates not recorded)" if held else " (dates to be confirmed)"
+
+
+def _day_after(m: FeedMeeting) -> date:
+    """The exclusive end: the day after the last day, or the first day of the next month."""
+    if m.date_precision is DatePrecision.DAY:
+        return m.end_date + timedelta(days=1)
+    year, month = divmod(m.end_date.year * 12 + m.end_date.month, 12)
+    return date(year, month + 1, 1)
+
+
+def _status(m: FeedMeeting) -> str:
+    """A meeting without its days is tentative, unless cancelled or already held."""
+    if m.date_precision is DatePrecision.DAY or m.status in (
+        MeetingStatus.CANCELLED,
+        MeetingStatus.HELD,
+    ):
+        return ICAL_STATUS[m.status]
+    return "TENTATIVE"
+
+
+def location(m: FeedMeeting) -> str:
+    """ "Venue, City, Country", "Online", or "" while the place is not known."""
+    if m.format is MeetingFormat.VIRTUAL:
+        return "Online"
+    place = ", ".join(p for p in (m.venue, m.city, country_name(m.country_code)) if p)
+    if m.format is MeetingFormat.HYBRID:
+        return f"{place} and online" if place else "Online"
+    return place
+
+
+def meeting_description(m: FeedMeeting) -> str:
+    lines = [f"Theme: {m.theme}"] if m.theme else []
+    lines.append(f"Status: {STATUS_LABELS[m.status]}")
+    lines.append(f"Dates: {format_date_range(m.start_date, m.end_date, m.date_precision)}")
+    lines.append(m.url)
+    return "\n".join(lines)
+
+
+def session_description(s: FeedSession, m: FeedMeeting) -> str:
+    lines = [s.description] if s.description else []
+    dates = format_date_range(m.start_date, m.end_date, m.date_precision)
+    lines.append(f"Part of {m.title} ({dates})")
+    lines.append(f"Status: {STATUS_LABELS[m.status]}")
+    lines.append(f"{m.url}#session-{s.id}")
+    return "\n".join(lines)
+
+
+def timezones(events: Sequence[Event]) -> list[Timezone]:
+    """One VTIMEZONE per TZID, in name order, covering the years the events span.
+
+    icalendar's add_missing_timezones() walks a set (its order changes between processes);
+    this keeps the bytes stable.
+    """
+    used: dict[str, list[int]] = {}
+    for event in events:
+        start, end = event["DTSTART"], event["DTEND"]
+        tzid = start.params.get("TZID")
+        if tzid:
+            used.setdefault(tzid, []).extend((start.dt.year, end.dt.year))
+    return [
+        Timezone.from_tzid(tzid, first_date=date(min(y), 1, 1), last_date=date(max(y) + 1, 1, 1))
+        for tzid, y in sorted(used.items())
+    ]
