@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from meetings.accounts.models import Role, RoleAssignment, TokenScope, User
 from meetings.extensions import db
 from meetings.participants.models import Participant
+from meetings.registrations.models import Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,11 @@ def principal_for(
         return Principal(channel=channel)
     roles = db.session.scalars(sa.select(RoleAssignment).where(RoleAssignment.user_id == user.id))
     roles = list(roles)
-    meetings = db.session.scalars(
-        sa.select(Participant.meeting_id).where(Participant.user_id == user.id)
+    listed = sa.select(Participant.meeting_id).where(Participant.user_id == user.id)
+    registered = sa.select(Registration.meeting_id).where(
+        Registration.user_id == user.id, Registration.status == RegistrationStatus.CONFIRMED
     )
+    meetings = db.session.scalars(sa.union(listed, registered))
 
     def ids(role: Role, attr: str = "mechanism_id") -> frozenset:
         return frozenset(getattr(r, attr) for r in roles if r.role is role)

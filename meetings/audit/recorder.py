@@ -25,10 +25,11 @@ from meetings.core.models import utcnow
 from meetings.extensions import db, wants_json
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 from meetings.participants.models import Participant
+from meetings.registrations.models import Registration, RegistrationSettings
 from meetings.schedule.models import Meeting, Session
 
 # Never written to the log, only noted as changed.
-SECRET_FIELDS = {"password_hash", "session_nonce", "token_hash"}
+SECRET_FIELDS = {"password_hash", "session_nonce", "token_hash", "confirmation_hash"}
 QUIET_FIELDS = {"created_at", "updated_at", "last_used_at", "last_sign_in_at"}
 
 
@@ -118,6 +119,11 @@ AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]
     EmailLink: (lambda o: f"{o.purpose} for {o.email}", lambda o, c: o.mechanism_id),
     Follow: (_follow_label, _of_follow),
     FeedToken: (lambda o: f"calendar feed of user {o.user_id}", lambda o, c: None),
+    Registration: (lambda o: f"{o.name} <{o.email}>", lambda o, c: _by_meeting(c, o.meeting_id)),
+    RegistrationSettings: (
+        lambda o: f"registration of meeting {o.meeting_id}",
+        lambda o, c: _by_meeting(c, o.meeting_id),
+    ),
 }
 
 

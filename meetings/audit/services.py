@@ -29,6 +29,8 @@ ENTITY_TYPES = {
     "email_link": "Invitation or reset link",
     "follow": "Follow",
     "feed_token": "Calendar feed address",
+    "registration": "Registration",
+    "registration_settings": "Registration settings",
 }
 # Kept outside any mechanism's log: only administrators read these.
 SITE_ONLY_TYPES = ("user_account", "api_token", "feed_token")

@@ -1,0 +1,1 @@
+"""Registration, nominations and the list of participants of each meeting."""
