@@ -25,6 +25,9 @@ from meetings.mail import init_app as mail_init_app
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
 from meetings.participants import views as participants_views
+from meetings.registrations import api as registrations_api
+from meetings.registrations import list_views as participant_list_views
+from meetings.registrations import views as registrations_views
 from meetings.schedule import api as schedule_api
 from meetings.schedule import sessions_api
 from meetings.schedule import views as schedule_views
@@ -41,8 +44,10 @@ PAGES = (
     accounts_views,
     subscription_views,
     calendars_views,
+    registrations_views,
+    participant_list_views,
 )
-APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api)
+APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api, registrations_api)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

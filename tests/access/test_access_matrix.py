@@ -7,15 +7,18 @@ an allowed POST shows the form's errors or does its harmless default.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask
 
 from meetings.accounts.models import ApiToken
 from meetings.accounts.tokens import create_token
+from meetings.core.models import utcnow
 from meetings.extensions import db
 from meetings.mechanisms.services import save_programme_area
 from meetings.participants.services import add_participant
+from meetings.registrations.services import register, save_settings
 from tests import factories
 from tests.conftest import _empty_tables, sign_in
 
@@ -105,7 +108,32 @@ def build_world() -> World:
         sa.select(ApiToken).where(ApiToken.user_id == w.users["delegate"].id)
     )
     w.things[("token", "-")] = Thing({"token": token.one()}, {"delegate"}, {"delegate"})
+    _add_registrations(w, b_staff)
     return w
+
+
+def _add_registrations(w: World, b_staff: set[str]) -> None:
+    """The delegate's pending registration for P and for R; theirs to cancel, as staff's."""
+    delegate = w.users["delegate"]
+    for variant in ("public", "restricted"):
+        meeting = w.things[("meeting", variant)].objects["meeting"]
+        now = utcnow()
+        window = {"opens_at": now - timedelta(days=1), "closes_at": now + timedelta(days=30)}
+        save_settings(meeting, **window, categories=["observer"], needs_approval=True)
+        new = register(
+            meeting,
+            "secretariat",
+            user=delegate,
+            name="D",
+            email=delegate.email,
+            category="observer",
+        )
+        w.things[("meeting", variant)].objects["registration"] = new.registration
+    db.session.commit()
+    mine = w.things[("meeting", "public")].objects["registration"]
+    w.things[("registration", "-")] = Thing(
+        {"registration": mine}, {"delegate"} | b_staff, {"delegate"} | b_staff
+    )
 
 
 @dataclass(frozen=True)
@@ -178,6 +206,26 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     # Audit log: a mechanism's secretariat reads its log; administrators read everything.
     "audit.mechanism_log": {"GET": Expect("manage", "mechanism")},
     "audit.site_log": {"GET": Expect("admin")},
+    # Registration: the body's staff set it up and handle each registration; whoever sees the
+    # meeting reaches its public form (in this world it takes nominations only, and says so);
+    # the mechanism's NFPs nominate; people cancel their own registration (others: 404).
+    # A POST without data keeps the settings the world has: saved again, back to the list.
+    "registrations.settings": {
+        "GET": Expect("manage", "meeting"),
+        "POST": Expect("manage", "meeting", ok=302),
+    },
+    "registrations.manage": {"GET": Expect("manage", "meeting")},
+    "registrations.approve": {"POST": Expect("manage", "meeting", ok=302)},
+    "registrations.decline": {"POST": Expect("manage", "meeting", ok=302)},
+    "registrations.move_up": {"POST": Expect("manage", "meeting", ok=302)},
+    "registrations.attendance": {"POST": Expect("manage", "meeting", ok=302)},
+    "registrations.register": {"GET": Expect("view", "meeting"), "POST": Expect("view", "meeting")},
+    "registrations.confirm": {"GET": Expect("open", ok=404)},
+    "registrations.nominate": {
+        m: Expect("manage", "meeting", allowed=frozenset({"nfp"})) for m in ("GET", "POST")
+    },
+    "registrations.mine": {"GET": Expect("signed_in")},
+    "registrations.cancel": {"POST": Expect("own", "registration", ok=302)},
     # Following a body or meeting, and one's own calendar address: signed-in people, for
     # what they may see; the follow buttons send them back to the page.
     "subscriptions.my_calendar": {"GET": Expect("signed_in"), "POST": Expect("signed_in")},
@@ -188,6 +236,22 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "audit_api.list_all": {"GET": Expect("admin")},
     "participants.meeting_participants": _form("meeting"),
     "participants.remove": {"POST": Expect("manage", "meeting", ok=302)},
+    # The list of participants and its exports: the body's staff see every entry, the
+    # mechanism's NFPs their delegation's (the delegate's registration is only pending);
+    # badges and the bulk import are the staff's. Committing without an upload goes back.
+    "participant_lists.show": {
+        "GET": Expect(
+            "manage", "meeting", allowed=frozenset({"nfp", "manager", "secretariat", "admin"})
+        )
+    },
+    "participant_lists.export": {
+        "GET": Expect(
+            "manage", "meeting", allowed=frozenset({"nfp", "manager", "secretariat", "admin"})
+        )
+    },
+    "participant_lists.badges": {"GET": Expect("manage", "meeting")},
+    "participant_lists.import_upload": _form("meeting"),
+    "participant_lists.import_commit": {"POST": Expect("manage", "meeting", ok=302)},
     # The write API, called with an empty JSON object: an allowed call gets as far as
     # validating it (422), an empty PATCH changes nothing (200), a delete is done (204) or
     # refused while the thing still has children (409: every mechanism and body here has).
@@ -210,6 +274,42 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "sessions_api.read": {"GET": Expect("view", "session")},
     "sessions_api.update": {"PATCH": Expect("manage", "session")},
     "sessions_api.delete": {"DELETE": Expect("manage", "session", ok=204)},
+    # Registration API: whoever sees the meeting reads its settings, the body's staff change
+    # them; signed-in people list what is theirs; staff and the mechanism's NFPs register (P
+    # is not open to the public); the person or the staff see and cancel one registration.
+    "registrations_api.read_settings": {"GET": Expect("view", "meeting")},
+    "registrations_api.update_settings": {"PUT": Expect("manage", "meeting", ok=422)},
+    "registrations_api.list_registrations": {"GET": Expect("follow", "meeting")},
+    "registrations_api.create_registration": {
+        "POST": Expect(
+            "manage",
+            "meeting",
+            ok=422,
+            allowed=frozenset({"nfp", "manager", "secretariat", "admin"}),
+        )
+    },
+    "registrations_api.read": {"GET": Expect("view", "registration")},
+    "registrations_api.approve": {
+        "POST": Expect(
+            "manage", "registration", allowed=frozenset({"manager", "secretariat", "admin"})
+        )
+    },
+    "registrations_api.decline": {
+        "POST": Expect(
+            "manage", "registration", allowed=frozenset({"manager", "secretariat", "admin"})
+        )
+    },
+    "registrations_api.move_up": {
+        "POST": Expect(
+            "manage", "registration", ok=422, allowed=frozenset({"manager", "secretariat", "admin"})
+        )
+    },
+    "registrations_api.attendance": {
+        "POST": Expect(
+            "manage", "registration", ok=422, allowed=frozenset({"manager", "secretariat", "admin"})
+        )
+    },
+    "registrations_api.cancel": {"DELETE": Expect("manage", "registration", ok=204)},
     # Calendar feeds: public ones exist only for what everyone may see, whoever asks (cookies
     # are ignored); a made-up personal address is unknown to all.
     "calendars.mechanism_feed": {"GET": Expect("feed", "mechanism")},
