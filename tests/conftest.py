@@ -1,15 +1,21 @@
-"""Fixtures: an app on SQLite always, and on PostgreSQL when TEST_DATABASE_URL is set.
+"""Fixtures: an app on SQLite always, and on PostgreSQL when TEST_DATABASE_URL is set; a real
+SMTP server on loopback (smtp_server); cheap password hashing and a temporary mail outbox.
 
 Each backend's database is built once per run by the Alembic migrations (not create_all),
 and emptied after every test. Under CI, a missing TEST_DATABASE_URL is an error, not a skip.
 """
 
+import email
+import email.policy
 import os
+import socket
 import uuid
 from collections.abc import Iterator
+from email.message import EmailMessage
 
 import pytest
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
 from flask import Flask
 from flask_migrate import upgrade
@@ -145,3 +151,34 @@ def _cheap_hashing(monkeypatch):
     hasher = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", hasher)
     monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not a password of anyone"))
+
+
+class _Collector:
+    """An aiosmtpd handler keeping each message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """An SMTP server on 127.0.0.1 that the app sends to; yields the messages it receives."""
+    handler = _Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    try:
+        yield handler.messages
+    finally:
+        controller.stop()

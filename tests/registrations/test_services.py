@@ -8,38 +8,23 @@ import time_machine
 from meetings.core.validation import DomainValidationError
 from meetings.registrations import services
 from meetings.registrations.models import RegistrationStatus as S
-from tests import factories
+from tests.registrations.support import open_meeting, person
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 def _meeting(**settings):
-    meeting = factories.meeting()
-    values = {
-        "opens_at": NOW - timedelta(days=1),
-        "closes_at": NOW + timedelta(days=30),
-        "categories": ["delegation", "ngo", "observer"],
-        "capacity": None,
-        "delegation_quota": None,
-        "needs_approval": False,
-        "open_to_public": True,
-    }
-    services.save_settings(meeting, **{**values, **settings})
-    return meeting
-
-
-def _person(n: int, **fields):
-    return {"name": f"Person {n}", "email": f"p{n}@example.org", "category": "ngo", **fields}
+    return open_meeting(now=NOW, **settings)
 
 
 def _register(meeting, n, source="secretariat", **fields):
-    return services.register(meeting, source=source, **_person(n, **fields)).registration
+    return services.register(meeting, source=source, **person(n, **fields)).registration
 
 
 @time_machine.travel(NOW, tick=False)
 def test_form_registration_waits_for_its_email_then_takes_a_seat(db):
     meeting = _meeting(needs_approval=True)
-    new = services.register(meeting, source="form", **_person(1, email=" P1@Example.org "))
+    new = services.register(meeting, source="form", **person(1, email=" P1@Example.org "))
     assert (new.registration.status, new.registration.email) == (S.UNCONFIRMED, "p1@example.org")
     confirmed = services.confirm_email(new.secret)
     assert confirmed.status is S.PENDING
@@ -83,10 +68,10 @@ def test_a_full_delegation_is_refused_and_skipped_on_the_waiting_list(db):
 def test_bad_input_names_the_field_and_saves_nothing(db):
     meeting = _meeting(categories=["ngo"])
     cases = {
-        "email": _person(1, email="not an email"),
-        "category": _person(2, category="media"),
-        "delegation_country": _person(3, category="ngo") | {"category": "delegation"},
-        "country_code": _person(4, country_code="XX"),
+        "email": person(1, email="not an email"),
+        "category": person(2, category="media"),
+        "delegation_country": person(3, category="ngo") | {"category": "delegation"},
+        "country_code": person(4, country_code="XX"),
     }
     for field, fields in cases.items():
         with pytest.raises(DomainValidationError) as caught:
@@ -103,6 +88,6 @@ def test_the_window_holds_for_forms_and_nominations_not_for_the_secretariat(db):
         meeting = _meeting()
     with time_machine.travel(NOW + timedelta(days=31), tick=False):
         with pytest.raises(DomainValidationError) as caught:
-            services.register(meeting, source="form", **_person(1))
+            services.register(meeting, source="form", **person(1))
         assert caught.value.errors["meeting"] == ["Registration has closed."]
         assert _register(meeting, 2).status is S.CONFIRMED

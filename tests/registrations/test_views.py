@@ -12,35 +12,14 @@ from meetings.registrations.models import RegistrationStatus as S
 from tests import factories
 from tests.accounts.helpers import alert
 from tests.conftest import sign_in
+from tests.registrations.support import open_meeting, person
 
 NOW = datetime.now(UTC)
 
 
-def _meeting(mech=None, **settings):
-    """A meeting whose registration is open now, to the public, without approval."""
-    meeting = factories.meeting(factories.body(mech) if mech else None)
-    values = {
-        "opens_at": NOW - timedelta(days=1),
-        "closes_at": NOW + timedelta(days=30),
-        "categories": ["delegation", "ngo", "observer"],
-        "capacity": None,
-        "delegation_quota": None,
-        "needs_approval": False,
-        "open_to_public": True,
-        **settings,
-    }
-    services.save_settings(meeting, **values)
-    db.session.commit()
-    return meeting
-
-
-def _person(n: int, **fields) -> dict:
-    return {"name": f"Person {n}", "email": f"p{n}@example.org", "category": "ngo", **fields}
-
-
 def _seat(meeting, n: int, **fields) -> Registration:
     """A registration entered by the secretariat (no email confirmation)."""
-    registration = services.register(meeting, source="secretariat", **_person(n, **fields))
+    registration = services.register(meeting, source="secretariat", **person(n, **fields))
     db.session.commit()
     return registration.registration
 
@@ -95,9 +74,9 @@ def test_settings_refused_to_a_delegate(client):
 
 
 def test_public_registration_confirmed_by_the_emailed_link(app, client, smtp_server):
-    meeting = _meeting(needs_approval=True)
+    meeting = open_meeting(needs_approval=True)
     assert "Register</a>" in client.get(f"/meetings/{meeting.id}").text
-    data = {**_person(1), "organisation": "WWF", "country_code": "th"}
+    data = {**person(1), "organisation": "WWF", "country_code": "th"}
     response = client.post(f"/meetings/{meeting.id}/register", data=data)
     assert "Check your email" in response.text
     assert _registrations(meeting) == {"p1@example.org": S.UNCONFIRMED}
@@ -120,9 +99,9 @@ def test_unknown_confirmation_link_is_not_found(client):
 
 
 def test_third_person_over_capacity_two_is_waitlisted(client, smtp_server):
-    meeting = _meeting(capacity=2)
+    meeting = open_meeting(capacity=2)
     _seat(meeting, 1), _seat(meeting, 2)
-    client.post(f"/meetings/{meeting.id}/register", data=_person(3))
+    client.post(f"/meetings/{meeting.id}/register", data=person(3))
     link = re.findall(r"https?://\S+", smtp_server[0].get_content())[0]
     page = client.get(re.sub(r"^https?://[^/]+", "", link))
     assert "On the waiting list" in page.text
@@ -131,7 +110,7 @@ def test_third_person_over_capacity_two_is_waitlisted(client, smtp_server):
 
 
 def test_cancel_of_a_confirmed_seat_moves_up_the_waiting_list(app, client, smtp_server):
-    meeting = _meeting(capacity=1)
+    meeting = open_meeting(capacity=1)
     first = factories.user(email="p1@example.org")
     _seat(meeting, 1), _seat(meeting, 2)
     sign_in(client, first)
@@ -149,7 +128,7 @@ def test_cancel_of_a_confirmed_seat_moves_up_the_waiting_list(app, client, smtp_
 
 
 def test_someone_else_may_not_cancel(client):
-    meeting = _meeting()
+    meeting = open_meeting()
     registration = _seat(meeting, 1)
     sign_in(client, factories.user())
     assert client.post(f"/registrations/{registration.id}/cancel").status_code == 404
@@ -157,7 +136,7 @@ def test_someone_else_may_not_cancel(client):
 
 
 def test_nfp_nominates_within_quota_and_is_refused_over_it(client, smtp_server):
-    meeting = _meeting(delegation_quota=1, open_to_public=False)
+    meeting = open_meeting(delegation_quota=1, open_to_public=False)
     sign_in(client, factories.nfp_of(meeting.body.mechanism, "JP"))
     assert "Nominate your delegation" in client.get(f"/meetings/{meeting.id}").text
     url = f"/meetings/{meeting.id}/nominate"
@@ -178,8 +157,8 @@ def test_nfp_nominates_within_quota_and_is_refused_over_it(client, smtp_server):
 
 
 def test_nfp_may_not_nominate_for_another_country_or_mechanism(client):
-    meeting = _meeting()
-    other = _meeting(factories.mechanism())
+    meeting = open_meeting()
+    other = open_meeting(factories.mechanism())
     sign_in(client, factories.nfp_of(meeting.body.mechanism, "JP"))
     data = {"name": "X", "email": "x@example.org", "delegation_country": "KR"}
     assert client.post(f"/meetings/{meeting.id}/nominate", data=data).status_code == 403
@@ -189,7 +168,7 @@ def test_nfp_may_not_nominate_for_another_country_or_mechanism(client):
 
 
 def test_staff_approve_and_decline_and_the_people_are_told(client, smtp_server):
-    meeting = _meeting(needs_approval=True, capacity=1)
+    meeting = open_meeting(needs_approval=True, capacity=1)
     one, two = _seat(meeting, 1), _seat(meeting, 2)
     sign_in(client, _staff(meeting))
     page = client.get(f"/meetings/{meeting.id}/registrations").text
@@ -207,7 +186,7 @@ def test_staff_approve_and_decline_and_the_people_are_told(client, smtp_server):
 
 
 def test_nfp_may_not_approve_or_decline(client):
-    meeting = _meeting(needs_approval=True)
+    meeting = open_meeting(needs_approval=True)
     registration = _seat(meeting, 1)
     sign_in(client, factories.nfp_of(meeting.body.mechanism, "JP"))
     for action in ("approve", "decline", "move_up", "attendance"):
@@ -217,34 +196,34 @@ def test_nfp_may_not_approve_or_decline(client):
 
 
 def test_outside_the_window_the_page_says_so_and_nothing_is_saved(client, smtp_server):
-    meeting = _meeting(opens_at=NOW - timedelta(days=10), closes_at=NOW - timedelta(days=1))
+    meeting = open_meeting(opens_at=NOW - timedelta(days=10), closes_at=NOW - timedelta(days=1))
     page = client.get(f"/meetings/{meeting.id}/register")
     assert "Registration has closed." in page.text and "<form" not in page.text.split("<main")[-1]
-    refused = client.post(f"/meetings/{meeting.id}/register", data=_person(1))
+    refused = client.post(f"/meetings/{meeting.id}/register", data=person(1))
     assert refused.status_code == 200 and "Registration has closed." in refused.text
     assert "Register</a>" not in client.get(f"/meetings/{meeting.id}").text
     assert _registrations(meeting) == {} and smtp_server == []
 
 
 def test_nominations_only_meeting_has_no_public_form(client):
-    meeting = _meeting(open_to_public=False)
-    page = client.post(f"/meetings/{meeting.id}/register", data=_person(1))
+    meeting = open_meeting(open_to_public=False)
+    page = client.post(f"/meetings/{meeting.id}/register", data=person(1))
     assert "nominations by National Focal Points only" in page.text
     assert _registrations(meeting) == {}
 
 
 def test_form_errors_category_email_and_duplicates(client):
-    meeting = _meeting(categories=["ngo"])
+    meeting = open_meeting(categories=["ngo"])
     url = f"/meetings/{meeting.id}/register"
-    wrong = client.post(url, data=_person(1, category="media")).text
+    wrong = client.post(url, data=person(1, category="media")).text
     assert _field_errors(wrong, "category") == [
         "This meeting does not take registrations in this category."
     ]
-    bad = client.post(url, data=_person(1, email="not-an-address")).text
+    bad = client.post(url, data=person(1, email="not-an-address")).text
     assert _field_errors(bad, "email") == ["Give a valid email address, such as name@example.org."]
     assert "nothing has been saved" in alert(bad)
-    client.post(url, data=_person(1))
-    twice = client.post(url, data=_person(1, name="Someone else")).text
+    client.post(url, data=person(1))
+    twice = client.post(url, data=person(1, name="Someone else")).text
     assert _field_errors(twice, "email") == [
         "This email address is already registered for this meeting."
     ]
