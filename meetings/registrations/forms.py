@@ -19,8 +19,14 @@ from meetings.registrations.models import CATEGORY_LABELS, DELEGATION_ROLE_LABEL
 
 
 class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    """Several choices as a list of checkboxes (styled by ul.checkboxes)."""
+
+    widget = ListWidget(html_tag="ul", prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("class", "checkboxes")
+        return super().__call__(**kwargs)
 
 
 class RegistrationSettingsForm(FlaskForm):

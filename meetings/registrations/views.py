@@ -200,20 +200,25 @@ def _when(moment: datetime, meeting: Meeting) -> str:
     return f"{local.day} {local:%B %Y at %H:%M} ({meeting.timezone})"
 
 
-@bp.get("/registrations/confirm/<secret>")
+@bp.route("/registrations/confirm/<secret>", methods=["GET", "POST"])
 def confirm(secret: str):
-    stmt = sa.select(Registration.status).where(Registration.confirmation_hash == digest(secret))
-    before = db.session.scalar(stmt)
+    """The emailed link shows a button; pressing it confirms (a mail scanner only GETs)."""
+    stmt = sa.select(Registration).where(Registration.confirmation_hash == digest(secret))
+    registration = db.session.scalar(stmt)
+    if registration is None:
+        return render_template("registrations/confirmed.html", registration=None), 404
+    form = ConfirmForm()
+    unconfirmed = registration.status is RegistrationStatus.UNCONFIRMED
+    if unconfirmed and not form.validate_on_submit():
+        return render_template("registrations/confirm.html", registration=registration, form=form)
     try:
         registration = services.confirm_email(secret)
     except DomainValidationError as exc:
         db.session.rollback()
         problem = " ".join(m for ms in exc.errors.values() for m in ms)
         return render_template("registrations/confirmed.html", problem=problem), 409
-    if registration is None:
-        return render_template("registrations/confirmed.html", registration=None), 404
     event = emails.CONFIRMED_EVENT.get(registration.status)
-    if before == RegistrationStatus.UNCONFIRMED and event:
+    if unconfirmed and event:
         emails.send_status(registration, event)
     db.session.commit()
     return render_template("registrations/confirmed.html", registration=registration)

@@ -220,7 +220,7 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "registrations.move_up": {"POST": Expect("manage", "meeting", ok=302)},
     "registrations.attendance": {"POST": Expect("manage", "meeting", ok=302)},
     "registrations.register": {"GET": Expect("view", "meeting"), "POST": Expect("view", "meeting")},
-    "registrations.confirm": {"GET": Expect("open", ok=404)},
+    "registrations.confirm": {"GET": Expect("open", ok=404), "POST": Expect("open", ok=404)},
     "registrations.nominate": {
         m: Expect("manage", "meeting", allowed=frozenset({"nfp"})) for m in ("GET", "POST")
     },

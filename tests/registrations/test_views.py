@@ -86,11 +86,14 @@ def test_public_registration_confirmed_by_the_emailed_link(app, client, smtp_ser
         f"Confirm your registration: {meeting.title}",
     )
     (url,) = re.findall(r"https?://\S+", message.get_content())
-    page = client.get(re.sub(r"^https?://[^/]+", "", url))
+    link = re.sub(r"^https?://[^/]+", "", url)
+    assert "Confirm my registration" in client.get(link).text  # opening the link is not enough
+    assert _registrations(meeting) == {"p1@example.org": S.UNCONFIRMED}
+    page = client.post(link)
     assert "Awaiting approval" in page.text
     assert _registrations(meeting) == {"p1@example.org": S.PENDING}
     assert smtp_server[1]["Subject"] == f"Registration received: {meeting.title}"
-    client.get(re.sub(r"^https?://[^/]+", "", url))  # a second click sends nothing again
+    client.post(link)  # a second press sends nothing again
     assert len(smtp_server) == 2
 
 
@@ -103,7 +106,7 @@ def test_third_person_over_capacity_two_is_waitlisted(client, smtp_server):
     _seat(meeting, 1), _seat(meeting, 2)
     client.post(f"/meetings/{meeting.id}/register", data=person(3))
     link = re.findall(r"https?://\S+", smtp_server[0].get_content())[0]
-    page = client.get(re.sub(r"^https?://[^/]+", "", link))
+    page = client.post(re.sub(r"^https?://[^/]+", "", link))
     assert "On the waiting list" in page.text
     assert _registrations(meeting)["p3@example.org"] == S.WAITLISTED
     assert smtp_server[1]["Subject"] == f"On the waiting list: {meeting.title}"
