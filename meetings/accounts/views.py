@@ -1,7 +1,5 @@
 """Pages: sign in and out, passwords, invitations, the person's account and tokens, people."""
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -41,6 +39,7 @@ from meetings.accounts.permissions import (
 from meetings.bodies.services import list_bodies
 from meetings.core.forms import ConfirmForm
 from meetings.core.forms_flow import save_form
+from meetings.core.redirects import local_path
 from meetings.extensions import db
 from meetings.mechanisms.services import list_mechanisms
 
@@ -86,12 +85,7 @@ def _start_session(user: User) -> None:
 
 def _next_page() -> str:
     """Where to go after signing in: `next` when it is a path on this site."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    if local and not (parts.scheme or parts.netloc):
-        return target
-    return url_for(".profile")
+    return local_path(request.args.get("next"), url_for(".profile"))
 
 
 # Forgotten passwords.

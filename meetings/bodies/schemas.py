@@ -87,4 +87,4 @@ class BodyCreateSchema(BodyInputSchema):
 
 
 class BodyPatchSchema(PatchMixin, BodyInputSchema):
-    pass
+    """A body changed by PATCH: the fields sent are checked, the rest kept."""

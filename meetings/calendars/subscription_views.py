@@ -24,11 +24,12 @@ from meetings.calendars import links, subscriptions
 from meetings.calendars.following import followed
 from meetings.calendars.forms import FeedAddressForm
 from meetings.core.forms_flow import save_form
+from meetings.core.redirects import local_path
 from meetings.extensions import db
 from meetings.mail.urls import absolute_url
 from meetings.mechanisms.models import Mechanism
+from meetings.schedule.lookup import visible_meeting
 from meetings.schedule.models import Meeting
-from meetings.schedule.services import get_meeting
 
 bp = Blueprint("subscriptions", __name__)
 
@@ -94,44 +95,44 @@ def _personal_address(secret: str) -> FeedAddress:
 @bp.post("/bodies/<slug>/follow")
 def follow_body(slug: str):
     user, body = _me(), visible_or_404(get_body(slug), can_view_body)
-    subscriptions.follow(user, body)
-    db.session.commit()
-    flash(f"You follow {body.name}: its meetings are in your calendar.", "success")
-    return _back(url_for("bodies.detail", slug=body.slug))
+    done = f"You follow {body.name}: its meetings are in your calendar."
+    return _set_following(user, body, True, done, url_for("bodies.detail", slug=body.slug))
 
 
 @bp.post("/bodies/<slug>/unfollow")
 def unfollow_body(slug: str):
     user, body = _me(), visible_or_404(get_body(slug), can_view_body)
-    subscriptions.unfollow(user, body)
-    db.session.commit()
-    flash(f"You no longer follow {body.name}.", "success")
-    return _back(url_for("bodies.detail", slug=body.slug))
+    done = f"You no longer follow {body.name}."
+    return _set_following(user, body, False, done, url_for("bodies.detail", slug=body.slug))
 
 
 @bp.post("/meetings/<int:meeting_id>/follow")
 def follow_meeting(meeting_id: int):
-    user, meeting = _me(), visible_or_404(get_meeting(meeting_id), can_view_meeting)
-    subscriptions.follow(user, meeting)
-    db.session.commit()
-    flash(f"You follow {meeting.title}: it is in your calendar.", "success")
-    return _back(url_for("schedule.meeting_detail", meeting_id=meeting.id))
+    user, meeting = _me(), visible_meeting(meeting_id)
+    done = f"You follow {meeting.title}: it is in your calendar."
+    page = url_for("schedule.meeting_detail", meeting_id=meeting.id)
+    return _set_following(user, meeting, True, done, page)
 
 
 @bp.post("/meetings/<int:meeting_id>/unfollow")
 def unfollow_meeting(meeting_id: int):
-    user, meeting = _me(), visible_or_404(get_meeting(meeting_id), can_view_meeting)
-    subscriptions.unfollow(user, meeting)
+    user, meeting = _me(), visible_meeting(meeting_id)
+    done = f"You no longer follow {meeting.title}."
+    page = url_for("schedule.meeting_detail", meeting_id=meeting.id)
+    return _set_following(user, meeting, False, done, page)
+
+
+def _set_following(user, target, following: bool, done: str, page: str):
+    """Follow or stop following, commit, say so, and go back to the page."""
+    (subscriptions.follow if following else subscriptions.unfollow)(user, target)
     db.session.commit()
-    flash(f"You no longer follow {meeting.title}.", "success")
-    return _back(url_for("schedule.meeting_detail", meeting_id=meeting.id))
+    flash(done, "success")
+    return _back(page)
 
 
 def _back(default: str):
     """Back to the page the button was on: `next` when it is a path on this site."""
-    target = request.form.get("next", "")
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    return redirect(target if local else default)
+    return redirect(local_path(request.form.get("next"), default))
 
 
 # What pages ask, through Jinja globals.

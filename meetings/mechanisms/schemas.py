@@ -93,7 +93,7 @@ class MechanismInputSchema(InputSchema):
 
 
 class MechanismPatchSchema(PatchMixin, MechanismInputSchema):
-    pass
+    """A mechanism changed by PATCH: the fields sent are checked, the rest kept."""
 
 
 class ProgrammeAreaInputSchema(InputSchema):
@@ -106,4 +106,4 @@ class ProgrammeAreaInputSchema(InputSchema):
 
 
 class ProgrammeAreaPatchSchema(PatchMixin, ProgrammeAreaInputSchema):
-    pass
+    """A programme area changed by PATCH: the fields sent are checked, the rest kept."""

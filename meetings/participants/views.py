@@ -2,22 +2,19 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from meetings.access.guards import current_principal, require, visible_or_404
-from meetings.access.policies import can_manage_body, can_view_meeting
 from meetings.core.forms import ConfirmForm
 from meetings.core.forms_flow import save_form
 from meetings.extensions import db
 from meetings.participants import services
 from meetings.participants.forms import ParticipantForm
-from meetings.schedule.models import Meeting
-from meetings.schedule.services import get_meeting
+from meetings.schedule.lookup import managed_meeting
 
 bp = Blueprint("participants", __name__)
 
 
 @bp.route("/meetings/<int:meeting_id>/participants", methods=["GET", "POST"])
 def meeting_participants(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, "list participants")
     form = ParticipantForm()
     added = save_form(form, lambda values: services.add_participant(meeting, values["email"]))
     if added:
@@ -37,7 +34,7 @@ def remove(participant_id: int):
     participant = services.get_participant(participant_id)
     if participant is None:
         abort(404)
-    meeting = _managed_meeting(participant.meeting_id)
+    meeting = managed_meeting(participant.meeting_id, "list participants")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     email = participant.user.email
@@ -45,12 +42,3 @@ def remove(participant_id: int):
     db.session.commit()
     flash(f"{email} removed.", "success")
     return redirect(url_for(".meeting_participants", meeting_id=meeting.id))
-
-
-def _managed_meeting(meeting_id: int) -> Meeting:
-    """The meeting, if the principal sees it (else 404) and manages its body (else 403)."""
-    meeting = visible_or_404(get_meeting(meeting_id), can_view_meeting)
-    allowed = can_manage_body(current_principal(), meeting.body)
-    reason = f"Only the secretariat or managers of {meeting.body.short_name} list participants."
-    require(allowed, reason, meeting)
-    return meeting

@@ -1,7 +1,6 @@
 """/api/v1: a meeting's registration settings and registrations; approve, decline, move up,
 mark attendance and cancel one registration."""
 
-from collections.abc import Callable
 from typing import NoReturn
 
 import marshmallow as ma
@@ -39,8 +38,8 @@ from meetings.registrations.schemas import (
     is_own,
     nominates_for,
 )
+from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting
-from meetings.schedule.services import get_meeting
 
 blp = Blueprint(
     "registrations_api",
@@ -55,10 +54,6 @@ blp.before_request(refuse_anonymous_writes)
 # Who may do what.
 
 
-def _visible_meeting(meeting_id: int) -> Meeting:
-    return visible_or_404(get_meeting(meeting_id), can_view_meeting)
-
-
 def _is_staff(p: Principal, meeting: Meeting) -> bool:
     return can_manage_body(p, meeting.body)
 
@@ -68,16 +63,9 @@ def _nfp_countries(p: Principal, meeting: Meeting) -> list[str]:
     return sorted(country for mid, country in p.nfp_of if mid == mechanism_id)
 
 
-def _managed_meeting(meeting_id: int) -> Meeting:
-    meeting = _visible_meeting(meeting_id)
-    allowed = _is_staff(current_principal(), meeting)
-    require(allowed, f"Only the secretariat or managers of {meeting.body.short_name}.", meeting)
-    return meeting
-
-
 def _registering(meeting_id: int) -> Meeting:
     """The meeting, if the principal may register anyone for it (staff, NFP, or self)."""
-    meeting = _visible_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id)
     p = current_principal()
     settings = services.settings_of(meeting)
     public = settings is not None and settings.open_to_public
@@ -119,7 +107,7 @@ def _managed(registration_id: int) -> Registration:
 @blp.alt_response(404, response="NOT_FOUND")
 def read_settings(meeting_id: int):
     """Read how a meeting takes registrations (404 until its staff open registration)."""
-    settings = services.settings_of(_visible_meeting(meeting_id))
+    settings = services.settings_of(visible_meeting(meeting_id))
     if settings is None:
         abort(404, message="Registration has not been opened for this meeting.")
     return settings
@@ -127,7 +115,7 @@ def read_settings(meeting_id: int):
 
 @blp.put("/meetings/<int:meeting_id>/registration-settings")
 @writes(blp, 404)
-@guard_first(_managed_meeting)
+@guard_first(managed_meeting)
 @blp.arguments(RegistrationSettingsInputSchema)
 @blp.response(200, RegistrationSettingsSchema)
 def update_settings(meeting: Meeting, data: dict):
@@ -158,7 +146,7 @@ def list_registrations(args: dict, meeting_id: int):
     """List a meeting's registrations: all for its staff, an NFP's delegation, one's own."""
     p = current_principal()
     require(p.is_authenticated, "Sign in to see registrations.")
-    meeting = _visible_meeting(meeting_id)
+    meeting = visible_meeting(meeting_id)
     stmt = sa.select(Registration).where(Registration.meeting_id == meeting.id)
     stmt = stmt.where(_listed(p, meeting))
     if args.get("status"):
@@ -238,14 +226,6 @@ def _tell(registration: Registration, source: str) -> None:
         emails.send_status(registration, emails.CONFIRMED_EVENT[registration.status])
 
 
-def _mailed(registration: Registration, action: Callable, event: str | None = None) -> None:
-    """Run a staff action; mail the person (event) and those who moved up, after the commit."""
-    moved = action(registration) or []
-    if event:
-        emails.send_status(registration, event)
-    emails.send_moved_up(moved)
-
-
 def _unprocessable(field: str, message: str) -> NoReturn:
     abort(422, errors={"json": {field: [message]}})
 
@@ -267,7 +247,7 @@ def read(registration_id: int):
 def approve(registration_id: int):
     """Approve a pending registration (the body's staff)."""
     registration = _managed(registration_id)
-    saved(lambda: _mailed(registration, services.approve, "approved"))
+    saved(lambda: emails.run_and_tell(registration, services.approve, "approved"))
     return registration
 
 
@@ -277,7 +257,7 @@ def approve(registration_id: int):
 def decline(registration_id: int):
     """Decline a registration; its seat goes to the first on the waiting list."""
     registration = _managed(registration_id)
-    saved(lambda: _mailed(registration, services.decline, "declined"))
+    saved(lambda: emails.run_and_tell(registration, services.decline, "declined"))
     return registration
 
 
@@ -287,7 +267,7 @@ def decline(registration_id: int):
 def move_up(registration_id: int):
     """Give a waiting-list entry a seat, if one is free (the body's staff)."""
     registration = _managed(registration_id)
-    saved(lambda: _mailed(registration, services.move_up, "moved_up"))
+    saved(lambda: emails.run_and_tell(registration, services.move_up, "moved_up"))
     return registration
 
 
@@ -312,4 +292,4 @@ def cancel(registration_id: int):
     """
     registration = _visible(registration_id)  # those who see it may cancel it
     require(True, "Only with a read-write token.", registration)
-    deleted(lambda: _mailed(registration, services.cancel))
+    deleted(lambda: emails.run_and_tell(registration, services.cancel))

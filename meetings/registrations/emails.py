@@ -1,5 +1,7 @@
 """The messages registration sends: the confirmation link, and each change of status."""
 
+from collections.abc import Callable
+
 from flask import render_template
 
 from meetings.mail import absolute_url, send_email
@@ -58,3 +60,11 @@ def send_status(registration: Registration, event: str) -> None:
 def send_moved_up(registrations: list[Registration]) -> None:
     for registration in registrations:
         send_status(registration, "moved_up")
+
+
+def run_and_tell(registration: Registration, action: Callable, event: str | None = None) -> None:
+    """Run a staff action; mail the person (event) and those who moved up, after the commit."""
+    moved = action(registration) or []
+    if event:
+        send_status(registration, event)
+    send_moved_up(moved)

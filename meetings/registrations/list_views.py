@@ -17,8 +17,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from meetings.access.guards import current_principal, require, visible_or_404
-from meetings.access.policies import can_manage_body, can_view_meeting
+from meetings.access.guards import current_principal, require
 from meetings.core.forms import ConfirmForm
 from meetings.extensions import db
 from meetings.registrations import exports, imports
@@ -31,8 +30,8 @@ from meetings.registrations.participants_list import (
     role_label,
 )
 from meetings.registrations.services import settings_of
+from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting
-from meetings.schedule.services import get_meeting
 
 bp = Blueprint("participant_lists", __name__)
 SESSION_KEY = "participant_import"
@@ -47,10 +46,6 @@ class ParticipantImportForm(FlaskForm):
     file = FileField("CSV or XLSX file", validators=[FileRequired("Choose a file to upload.")])
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    return visible_or_404(get_meeting(meeting_id), can_view_meeting)
-
-
 def _audience(meeting: Meeting) -> tuple[Audience, list]:
     """Who sees which entries; 403 for those who see none (see participants_list)."""
     registrations = confirmed_registrations(meeting)
@@ -60,16 +55,9 @@ def _audience(meeting: Meeting) -> tuple[Audience, list]:
     return audience, [r for r in registrations if audience.sees(r)]
 
 
-def _managed(meeting_id: int) -> Meeting:
-    meeting = _meeting(meeting_id)
-    reason = f"Only the secretariat or managers of {meeting.body.short_name} do this."
-    require(can_manage_body(current_principal(), meeting.body), reason, meeting)
-    return meeting
-
-
 @bp.get("/meetings/<int:meeting_id>/participants-list")
 def show(meeting_id: int):
-    meeting = _meeting(meeting_id)
+    meeting = visible_meeting(meeting_id)
     audience, registrations = _audience(meeting)
     return render_template(
         "registrations/list/show.html",
@@ -90,7 +78,7 @@ def _export_rule(fmt: str) -> None:
 
 
 def export(meeting_id: int, fmt: str):
-    meeting = _meeting(meeting_id)
+    meeting = visible_meeting(meeting_id)
     _, registrations = _audience(meeting)
     groups = group_participants(registrations)
     if fmt == "csv":
@@ -116,7 +104,7 @@ def _download(data: bytes, fmt: str, filename: str) -> Response:
 
 @bp.get("/meetings/<int:meeting_id>/badges.pdf")
 def badges(meeting_id: int):
-    meeting = _managed(meeting_id)
+    meeting = managed_meeting(meeting_id, "do this")
     groups = group_participants(confirmed_registrations(meeting))
     ordered = [r for group in groups for r in group.registrations]
     return _download(exports.badges_pdf(meeting, ordered), "pdf", f"badges-{meeting.id}.pdf")
@@ -142,7 +130,7 @@ def _upload_too_large() -> bool:
 
 @bp.route("/meetings/<int:meeting_id>/participants-import", methods=["GET", "POST"])
 def import_upload(meeting_id: int):
-    meeting = _managed(meeting_id)
+    meeting = managed_meeting(meeting_id, "do this")
     if request.method == "POST" and _upload_too_large():
         form = ParticipantImportForm(formdata=None)
         return _upload_page(meeting, form, "The file is larger than 2 MB: split it.")
@@ -192,7 +180,7 @@ def _preview_page(meeting: Meeting, filename: str, results, saved_error: bool = 
 
 @bp.post("/meetings/<int:meeting_id>/participants-import/commit")
 def import_commit(meeting_id: int):
-    meeting = _managed(meeting_id)
+    meeting = managed_meeting(meeting_id, "do this")
     token = (session.get(SESSION_KEY) or {}).get("token")
     stored = imports.load_rows(_folder(), token, meeting)
     if stored is None or not ConfirmForm().validate_on_submit():

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
-from meetings.access.guards import current_principal, refuse, require, visible_or_404
-from meetings.access.policies import can_manage_body, can_view_meeting
+from meetings.access.guards import current_principal, refuse, require
+from meetings.access.policies import can_manage_body
 from meetings.accounts.models import User
 from meetings.accounts.secrets import digest
 from meetings.core.countries import country_name
@@ -29,8 +29,8 @@ from meetings.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
+from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting
-from meetings.schedule.services import get_meeting
 
 bp = Blueprint("registrations", __name__)
 
@@ -60,7 +60,7 @@ def registration_links(meeting: Meeting) -> dict[str, bool]:
 
 @bp.route("/meetings/<int:meeting_id>/registration/settings", methods=["GET", "POST"])
 def settings(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, "manage registration")
     current = services.settings_of(meeting)
     form = RegistrationSettingsForm(data=_settings_data(meeting, current))
     saved = save_form(form, lambda values: _save_settings(meeting, values))
@@ -104,7 +104,7 @@ def _save_settings(meeting: Meeting, values: dict[str, Any]) -> RegistrationSett
 
 @bp.get("/meetings/<int:meeting_id>/registrations")
 def manage(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id, "manage registration")
     registrations = _registrations_of(meeting)
     return render_template(
         "registrations/manage.html",
@@ -120,18 +120,15 @@ def manage(meeting_id: int):
 def _act(registration_id: int, action, done: str, event: str | None = None):
     """Run a staff action on a registration, mail who it concerns, back to the list."""
     registration = _registration_or_404(registration_id)
-    meeting = _managed_meeting(registration.meeting_id)
+    meeting = managed_meeting(registration.meeting_id, "manage registration")
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        moved = action(registration) or []
+        emails.run_and_tell(registration, action, event)
     except DomainValidationError as exc:
         db.session.rollback()
         flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
         return redirect(url_for(".manage", meeting_id=meeting.id))
-    if event:
-        emails.send_status(registration, event)
-    emails.send_moved_up(moved)
     db.session.commit()
     flash(f"{registration.name}: {done}.", "success")
     return redirect(url_for(".manage", meeting_id=meeting.id) + f"#registration-{registration_id}")
@@ -165,7 +162,7 @@ def attendance(registration_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/register", methods=["GET", "POST"])
 def register(meeting_id: int):
-    meeting = visible_or_404(get_meeting(meeting_id), can_view_meeting)
+    meeting = visible_meeting(meeting_id)
     settings = services.settings_of(meeting)
     problem = "Registration is not open for this meeting." if settings is None else None
     problem = problem or _window_problem(settings)
@@ -229,7 +226,7 @@ def confirm(secret: str):
 
 @bp.route("/meetings/<int:meeting_id>/nominate", methods=["GET", "POST"])
 def nominate(meeting_id: int):
-    meeting = visible_or_404(get_meeting(meeting_id), can_view_meeting)
+    meeting = visible_meeting(meeting_id)
     countries = _nfp_countries(meeting)
     mechanism = meeting.body.mechanism
     require(bool(countries), f"Only National Focal Points of {mechanism.short_name} nominate.")
@@ -301,27 +298,17 @@ def cancel(registration_id: int):
         abort(400)
     back = url_for(".mine") if own else url_for(".manage", meeting_id=registration.meeting_id)
     try:
-        moved = services.cancel(registration)
+        emails.run_and_tell(registration, services.cancel)
     except DomainValidationError as exc:
         db.session.rollback()
         flash(" ".join(m for ms in exc.errors.values() for m in ms), "error")
         return redirect(back)
-    emails.send_moved_up(moved)
     db.session.commit()
     flash(f"Registration for {registration.meeting.title} cancelled.", "success")
     return redirect(back)
 
 
 # Loading
-
-
-def _managed_meeting(meeting_id: int) -> Meeting:
-    """The meeting, if the principal sees it (else 404) and manages its body (else 403)."""
-    meeting = visible_or_404(get_meeting(meeting_id), can_view_meeting)
-    allowed = can_manage_body(current_principal(), meeting.body)
-    reason = f"Only the secretariat or managers of {meeting.body.short_name} manage registration."
-    require(allowed, reason, meeting)
-    return meeting
 
 
 def _registration_or_404(registration_id: int) -> Registration:

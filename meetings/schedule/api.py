@@ -4,7 +4,7 @@ and delete them, and add sessions to them."""
 import marshmallow as ma
 from flask_smorest import Blueprint, abort
 
-from meetings.access.guards import current_principal, require, visible_or_404
+from meetings.access.guards import current_principal, require
 from meetings.access.policies import can_manage_body, can_view_body, can_view_meeting
 from meetings.bodies.models import Body
 from meetings.bodies.services import get_body
@@ -25,6 +25,7 @@ from meetings.core.ids import as_id
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.schedule import services
+from meetings.schedule.lookup import managed_meeting
 from meetings.schedule.models import Meeting
 from meetings.schedule.schemas import (
     MeetingCreateSchema,
@@ -43,14 +44,6 @@ blp = Blueprint(
     description="Meetings of bodies, with dates to their precision and sessions in UTC.",
 )
 blp.before_request(refuse_anonymous_writes)
-
-
-def _managed_meeting(meeting_id: int) -> Meeting:
-    """The meeting, if the principal sees it (else 404) and may change it (else 403)."""
-    meeting = visible_or_404(services.get_meeting(meeting_id), can_view_meeting)
-    allowed = can_manage_body(current_principal(), meeting.body)
-    require(allowed, f"Only the secretariat or managers of {meeting.body.short_name}.", meeting)
-    return meeting
 
 
 @blp.get("")
@@ -99,7 +92,7 @@ def create(data: dict):
 
 @blp.patch("/<int:meeting_id>")
 @writes(blp, 404)
-@guard_first(_managed_meeting)
+@guard_first(managed_meeting)
 @blp.arguments(MeetingPatchSchema)
 @blp.response(200, MeetingDetailSchema)
 def update(meeting: Meeting, changes: dict):
@@ -113,13 +106,13 @@ def update(meeting: Meeting, changes: dict):
 @blp.response(204)
 def delete(meeting_id: int):
     """Delete a meeting and its sessions (its body's staff)."""
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     deleted(lambda: services.delete_meeting(meeting))
 
 
 @blp.post("/<int:meeting_id>/sessions")
 @writes(blp, 404)
-@guard_first(_managed_meeting)
+@guard_first(managed_meeting)
 @blp.arguments(SessionInputSchema)
 @blp.response(201, SessionSchema, headers=LOCATION)
 def create_session(meeting: Meeting, data: dict):

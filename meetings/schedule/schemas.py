@@ -189,7 +189,7 @@ class MeetingCreateSchema(MeetingInputSchema):
 
 
 class MeetingPatchSchema(PatchMixin, MeetingInputSchema):
-    pass
+    """A meeting changed by PATCH: the fields sent are checked, the rest kept."""
 
 
 class SessionInputSchema(InputSchema):
@@ -206,4 +206,4 @@ class SessionInputSchema(InputSchema):
 
 
 class SessionPatchSchema(PatchMixin, SessionInputSchema):
-    pass
+    """A session changed by PATCH: the fields sent are checked, the rest kept."""

@@ -21,6 +21,7 @@ from meetings.extensions import db
 from meetings.mechanisms.services import get_mechanism, list_mechanisms
 from meetings.schedule import services
 from meetings.schedule.forms import MeetingForm, SessionForm
+from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting, MeetingStatus, Session
 from meetings.schedule.timetable import build_timetable
 
@@ -74,7 +75,7 @@ def meeting_list():
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting_detail(meeting_id: int):
-    meeting = _meeting_or_404(meeting_id)
+    meeting = visible_meeting(meeting_id)
     reader_zone, p = reader_timezone(), current_principal()
     sessions = [s for s in meeting.sessions if can_view_session(p, s)]
     return render_template(
@@ -125,7 +126,7 @@ def meeting_schedule_next(slug: str):
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 def meeting_edit(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "GET":
         form.start.data, form.end.data = meeting.start, meeting.end
@@ -141,7 +142,7 @@ def meeting_edit(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])
 def meeting_delete(meeting_id: int):
     """Ask, then delete a meeting entered by mistake, with its sessions."""
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         body_slug, title = meeting.body.slug, meeting.title
@@ -154,7 +155,7 @@ def meeting_delete(meeting_id: int):
 
 @bp.route("/meetings/<int:meeting_id>/sessions/new", methods=["GET", "POST"])
 def session_new(meeting_id: int):
-    meeting = _managed_meeting(meeting_id)
+    meeting = managed_meeting(meeting_id)
     form = SessionForm()
     if request.method == "GET" and meeting.date_precision == "day":
         form.day.data = meeting.start_date
@@ -191,17 +192,6 @@ def session_delete(session_id: int):
     db.session.commit()
     flash(f"Session “{title}” deleted.", "success")
     return redirect(url_for(".meeting_detail", meeting_id=meeting_id) + "#timetable")
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    return visible_or_404(services.get_meeting(meeting_id), can_view_meeting)
-
-
-def _managed_meeting(meeting_id: int) -> Meeting:
-    meeting = _meeting_or_404(meeting_id)
-    allowed = can_manage_body(current_principal(), meeting.body)
-    require(allowed, f"Only the secretariat or managers of {meeting.body.short_name}.", meeting)
-    return meeting
 
 
 def _managed_session(session_id: int) -> Session:
