@@ -23,9 +23,13 @@ migrate: install
 seed: migrate
 	$(FLASK) seed
 
+# The web app and its Celery worker (with the beat schedule), stopped together by Ctrl-C.
 run: seed
 	$(FLASK) users demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C to stop both)"
+	@export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	$(BIN)/celery -A workers.worker worker -B --loglevel warning --concurrency 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
@@ -43,4 +47,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache
+	rm -rf $(VENV) instance/*.sqlite3 instance/broker instance/celerybeat-schedule* .pytest_cache

@@ -24,6 +24,9 @@ from meetings.extensions import api, csrf, db, migrate
 from meetings.mail import init_app as mail_init_app
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
+from meetings.notifications import change_notices, reminders
+from meetings.notifications import dispatch as notifications_dispatch
+from meetings.notifications import views as notifications_views
 from meetings.participants import views as participants_views
 from meetings.registrations import api as registrations_api
 from meetings.registrations import list_views as participant_list_views
@@ -32,6 +35,10 @@ from meetings.schedule import api as schedule_api
 from meetings.schedule import sessions_api
 from meetings.schedule import views as schedule_views
 from meetings.seeding import cli as seeding_cli
+from workers.celery_app import init_celery
+
+# Notification kinds register themselves when their modules load.
+NOTIFICATION_KINDS = (change_notices, reminders)
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -46,6 +53,7 @@ PAGES = (
     calendars_views,
     registrations_views,
     participant_list_views,
+    notifications_views,
 )
 APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api, registrations_api)
 
@@ -70,6 +78,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     accounts_session.init_app(app)
     audit_recorder.init_app(app)
     mail_init_app(app)
+    notifications_dispatch.init_app(app)
+    init_celery(app)
     security.init_app(app)
     api.init_app(app)
     document_security()

@@ -28,6 +28,16 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
+
+
 def default_config(instance_path: str) -> dict:
     """Build the configuration from defaults and the environment."""
     return {
@@ -58,4 +68,18 @@ def default_config(instance_path: str) -> dict:
             "MAIL_DEFAULT_SENDER", "Environmental cooperation meetings <no-reply@localhost>"
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", "outbox"),
+        # Delivery (meetings.mail.delivery): retries with backoff, the lease of a send.
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_RETRY_BASE_SECONDS": _int("MAIL_RETRY_BASE_SECONDS", 30),
+        "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 3600),
+        "MAIL_LEASE_SECONDS": _int("MAIL_LEASE_SECONDS", 300),
+        "MAIL_REQUEUE_SECONDS": _int("MAIL_REQUEUE_SECONDS", 60),
+        # Celery (workers/): the filesystem broker in the instance folder needs no server.
+        "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
+        "CELERY_TASK_ALWAYS_EAGER": os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1",
+        # Notifications: how often the beat sweeps, plans and checks digests; digest hour.
+        "NOTIFY_SWEEP_SECONDS": _int("NOTIFY_SWEEP_SECONDS", 30),
+        "NOTIFY_PLAN_SECONDS": _int("NOTIFY_PLAN_SECONDS", 300),
+        "NOTIFY_DIGEST_CHECK_SECONDS": _int("NOTIFY_DIGEST_CHECK_SECONDS", 900),
+        "NOTIFY_DIGEST_HOUR": _int("NOTIFY_DIGEST_HOUR", 7),
     }

@@ -69,6 +69,10 @@ def make_app(url: str, tmp_path) -> Flask:
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "meetings.test",
+            # Tasks run in the test's process, right where they are handed over; the
+            # integration tests (tests/workers) run real workers on real brokers instead.
+            "CELERY_TASK_ALWAYS_EAGER": True,
+            "CELERY_BROKER_URL": "memory://",
         }
     )
 
@@ -161,6 +165,8 @@ class _Collector:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         raw = envelope.original_content or envelope.content
+        # SMTP carries CRLF line ends; tests read the text as a mail program shows it.
+        raw = raw.replace(b"\r\n", b"\n")
         self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
         return "250 Message accepted"
 

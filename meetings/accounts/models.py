@@ -29,6 +29,8 @@ class User(TimestampMixin, db.Model):
     # Changes with the password: signed-in sessions elsewhere end when it does.
     session_nonce: Mapped[str] = mapped_column(sa.String(64))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # IANA zone the person reads times in (emails show them there); NULL: the venue's only.
+    timezone: Mapped[str | None] = mapped_column(sa.String(64))
 
     roles: Mapped[list["RoleAssignment"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleAssignment.id"

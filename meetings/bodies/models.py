@@ -78,6 +78,10 @@ class Body(TimestampMixin, db.Model):
         ),
         sa.CheckConstraint("usual_month IS NULL OR usual_month BETWEEN 1 AND 12", name="month"),
         sa.CheckConstraint("conjunction_body_id IS NULL OR conjunction_body_id <> id", name="self"),
+        sa.CheckConstraint("nfp_reminder_days BETWEEN 0 AND 90", name="nfp_reminder_days"),
+        sa.CheckConstraint(
+            "approval_reminder_days BETWEEN 0 AND 90", name="approval_reminder_days"
+        ),
         # Participants belong to a meeting: a body cannot be restricted to them.
         sa.CheckConstraint(
             "visibility IS NULL OR visibility <> 'participants'", name="no_participants"
@@ -108,6 +112,14 @@ class Body(TimestampMixin, db.Model):
     )
     position: Mapped[int] = mapped_column(default=0)
     source: Mapped[str] = mapped_column(sa.Text, default="")
+    # Reminders (meetings.notifications): days before a meeting that participants are
+    # reminded; days before registration closes that NFPs of an empty delegation are; days
+    # before a meeting that staff are told of registrations still awaiting approval.
+    reminder_days: Mapped[list[int]] = mapped_column(
+        sa.JSON, default=lambda: [14, 1], server_default="[14, 1]"
+    )
+    nfp_reminder_days: Mapped[int] = mapped_column(default=7, server_default="7")
+    approval_reminder_days: Mapped[int] = mapped_column(default=7, server_default="7")
     # Who may see it; NULL: as its parent. A level set here adds a gate, never removes one.
     visibility: Mapped[Visibility | None] = mapped_column(
         enum_column(Visibility, "body_visibility")

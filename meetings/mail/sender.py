@@ -1,33 +1,42 @@
-"""Queue messages on the database session; send them after its commit, drop them on rollback.
+"""Write each email into the outbox table, in the transaction of the change that causes it.
 
 A message about a change (an invitation, a reset link) must not leave if the change does not
-happen, and must not be lost once it did: so it waits for the commit. `deliver` is the
-transport alone, so that a task can call it later.
+happen, and must not be lost once it did: it is a row committed with the change, and after
+the commit it is handed to a Celery worker (delivery.py). If that hand-over fails (the
+broker is down), the periodic sweep hands it over later; nothing waits in memory.
 """
 
-import smtplib
-import ssl
-import uuid
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import make_msgid
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Session as OrmSession
 
-from meetings.core.models import utcnow
+from meetings.core.background import enqueue
 from meetings.extensions import db
+from meetings.mail.models import OutgoingMessage
 
-QUEUE_KEY = "mail_queue"
+NEW_KEY = "mail_new_messages"
+DELIVER_TASK = "mail.deliver_messages"
+BATCH = 100
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=_sender_domain())
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -39,59 +48,54 @@ def _sender_domain() -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def send_email(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """Queue a message; it is sent when the current transaction commits."""
-    message = build_message(to, subject, text, html)
+def queue_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    *,
+    kind: str = "account",
+    key: str | None = None,
+    meeting_id: int | None = None,
+    sensitive: bool = True,
+    headers: Mapping[str, str] | None = None,
+) -> OutgoingMessage:
+    """Add the message to the outbox in the current transaction; it leaves after the commit."""
+    message = build_message(to, subject, text, html, headers)
+    row = OutgoingMessage(
+        key=key,
+        kind=kind,
+        meeting_id=meeting_id,
+        recipient=to,
+        subject=subject[:300],
+        message_id=message["Message-ID"],
+        # RFC 5322's canonical form (CRLF line ends), as SMTP carries it.
+        raw=message.as_bytes(policy=message.policy.clone(linesep="\r\n")),
+        sensitive=sensitive,
+    )
     session = db.session()
-    if not session.in_transaction():
-        session.begin()  # so that a rollback, even with nothing else done, drops the message
-    session.info.setdefault(QUEUE_KEY, []).append(message)
-    return message
+    session.add(row)
+    session.info.setdefault(NEW_KEY, []).append(row)
+    return row
 
 
-def deliver(message: EmailMessage) -> None:
-    """Send now: by SMTP when MAIL_SERVER is set, else into the instance outbox folder."""
-    config = current_app.config
-    if config.get("MAIL_SERVER"):
-        _send_smtp(message, config)
-    else:
-        _write_outbox(message, outbox_path())
-
-
-def outbox_path() -> Path:
-    folder = current_app.config.get("MAIL_OUTBOX") or "outbox"
-    return Path(current_app.instance_path) / folder
-
-
-def _send_smtp(message: EmailMessage, config) -> None:
-    server, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
-    with smtplib.SMTP(server, port, timeout=config.get("MAIL_TIMEOUT", 10)) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.send_message(message)
-
-
-def _write_outbox(message: EmailMessage, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{utcnow():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(message.as_bytes())
-    return path
+def send_email(to: str, subject: str, text: str, html: str | None = None) -> OutgoingMessage:
+    """An account message (invitation, reset link): always sent, and its copy not kept."""
+    return queue_message(to, subject, text, html)
 
 
 def _after_commit(session: OrmSession) -> None:
-    for message in session.info.pop(QUEUE_KEY, []):
-        try:
-            deliver(message)
-        except (OSError, smtplib.SMTPException):
-            # The change is committed; a failed send must not turn it into an error page.
-            current_app.logger.exception("Could not send mail to %s", message["To"])
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint released: the real commit is still to come
+    rows = session.info.pop(NEW_KEY, [])
+    ids = [row.id for row in rows if row.id is not None]
+    for start in range(0, len(ids), BATCH):
+        enqueue(DELIVER_TASK, ids[start : start + BATCH])
 
 
 def _discard(session: OrmSession, previous_transaction) -> None:
     if not previous_transaction.nested:
-        session.info.pop(QUEUE_KEY, None)
+        session.info.pop(NEW_KEY, None)
 
 
 def init_app(app: Flask) -> None:

@@ -1,11 +1,23 @@
-"""The messages registration sends: the confirmation link, and each change of status."""
+"""The messages registration sends: the confirmation link, and each change of status.
 
+Both are notification kinds (meetings.notifications): the link must be received (it is
+the only way to confirm), the status messages follow the person's preference.
+"""
+
+import uuid
 from collections.abc import Callable
 
 from flask import render_template
 
-from meetings.mail import absolute_url, send_email
+from meetings.extensions import db
+from meetings.mail import absolute_url
+from meetings.notifications.kinds import Kind, Rendered, register
+from meetings.notifications.models import Notification
+from meetings.notifications.notify import notify
 from meetings.registrations.models import STATUS_LABELS, Registration, RegistrationStatus
+
+REGISTRATION_LINK = "registration_link"
+REGISTRATION_STATUS = "registration_status"
 
 # What happened -> (subject start, what the message says).
 EVENTS = {
@@ -31,21 +43,26 @@ CONFIRMED_EVENT = {
 }
 
 
-def send_confirmation_link(registration: Registration, secret: str) -> None:
-    meeting = registration.meeting
+def _registration(row: Notification) -> Registration:
+    return db.session.get(Registration, row.registration_id)
+
+
+def render_link(row: Notification, context: dict) -> Rendered:
+    registration, meeting = _registration(row), row.meeting
+    if "url" not in context:
+        raise LookupError("the confirmation link is only known when the person registers")
     text = render_template(
         "registrations/emails/confirm.txt",
         registration=registration,
         meeting=meeting,
-        url=absolute_url("registrations.confirm", secret=secret),
+        url=context["url"],
     )
-    send_email(registration.email, f"Confirm your registration: {meeting.title}", text)
+    return Rendered(f"Confirm your registration: {meeting.title}", text)
 
 
-def send_status(registration: Registration, event: str) -> None:
-    """Tell the person what happened to their registration, and where it stands."""
-    subject, message = EVENTS[event]
-    meeting = registration.meeting
+def render_status(row: Notification, _context: dict) -> Rendered:
+    registration, meeting = _registration(row), row.meeting
+    subject, message = EVENTS[row.payload["event"]]
     text = render_template(
         "registrations/emails/status.txt",
         registration=registration,
@@ -54,7 +71,54 @@ def send_status(registration: Registration, event: str) -> None:
         status=STATUS_LABELS[registration.status],
         url=absolute_url("registrations.mine"),
     )
-    send_email(registration.email, f"{subject}: {meeting.title}", text)
+    return Rendered(f"{subject}: {meeting.title}", text)
+
+
+register(
+    Kind(
+        name=REGISTRATION_LINK,
+        label="Registration confirmation links",
+        description="The link that confirms your email address when you register.",
+        render=render_link,
+        mandatory=True,
+        sensitive=True,
+    )
+)
+register(
+    Kind(
+        name=REGISTRATION_STATUS,
+        label="Registration updates",
+        description="When your registration or nomination is received, confirmed, "
+        "approved, declined, waitlisted or moves up from the waiting list.",
+        audience="Participants",
+        render=render_status,
+    )
+)
+
+
+def send_confirmation_link(registration: Registration, secret: str) -> None:
+    notify(
+        REGISTRATION_LINK,
+        key=f"registration-link:{registration.id}:{uuid.uuid4().hex}",
+        recipient=registration.email,
+        user_id=registration.user_id,
+        meeting_id=registration.meeting_id,
+        registration_id=registration.id,
+        context={"url": absolute_url("registrations.confirm", secret=secret)},
+    )
+
+
+def send_status(registration: Registration, event: str) -> None:
+    """Tell the person what happened to their registration, and where it stands."""
+    notify(
+        REGISTRATION_STATUS,
+        key=f"registration-status:{registration.id}:{event}:{uuid.uuid4().hex}",
+        recipient=registration.email,
+        user_id=registration.user_id,
+        meeting_id=registration.meeting_id,
+        registration_id=registration.id,
+        payload={"event": event},
+    )
 
 
 def send_moved_up(registrations: list[Registration]) -> None:

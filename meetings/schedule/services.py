@@ -19,12 +19,15 @@ from meetings.core.validation import parse_choice, raise_if, require
 from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
 from meetings.schedule.models import (
+    FORMAT_LABELS,
+    STATUS_LABELS,
     Meeting,
     MeetingFormat,
     MeetingStatus,
     Session,
     SessionKind,
 )
+from meetings.schedule.signals import meeting_rescheduled, session_rescheduled
 
 MAX_NUMBER = 9999  # ordinals and years alike
 TEXT_FIELDS = ("title", "theme", "description", "city", "venue", "host", "source")
@@ -154,22 +157,53 @@ SESSION_SCHEDULE = ("starts_at", "ends_at", "room")
 
 
 def update_meeting(meeting: Meeting, **fields: Any) -> Meeting:
-    old_zone = meeting.timezone
+    old_zone, before = meeting.timezone, describe_meeting(meeting)
     _apply(meeting, meeting.body, fields)
     if old_zone != meeting.timezone:
         _keep_wall_clock(meeting, old_zone)
-    _bump_if_rescheduled(meeting, MEETING_SCHEDULE)
+    bumped = _bump_if_rescheduled(meeting, MEETING_SCHEDULE)
     for session in meeting.sessions:
         _bump_if_rescheduled(session, SESSION_SCHEDULE)
     flush_or_raise(UNIQUE)
+    if bumped:
+        changes = _changes(before, describe_meeting(meeting))
+        if changes:
+            meeting_rescheduled.send(meeting, changes=changes)
     return meeting
 
 
-def _bump_if_rescheduled(record: Meeting | Session, fields: tuple[str, ...]) -> None:
+def describe_meeting(meeting: Meeting) -> dict[str, str]:
+    """The parts of a meeting its participants are told about when they change."""
+    return {
+        "Dates": meeting.dates_label if meeting.start_date else "",
+        "Place": meeting.place_label,
+        "Venue": meeting.venue or "",
+        "Format": FORMAT_LABELS.get(meeting.format, "") if meeting.format else "",
+        "Time zone": meeting.timezone or "",
+        "Status": STATUS_LABELS.get(meeting.status, ""),
+    }
+
+
+def describe_session(session: Session) -> dict[str, str]:
+    zone = session.meeting.timezone
+    starts, ends = session_local_times(session, zone)
+    return {
+        "Time": f"{starts:%a %d %b %Y, %H:%M}–{ends:%H:%M} ({zone})",
+        "Room": session.room or "",
+    }
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    return [(k, before[k], after[k]) for k in after if before.get(k) != after[k]]
+
+
+def _bump_if_rescheduled(record: Meeting | Session, fields: tuple[str, ...]) -> bool:
     """Grow SEQUENCE when the time, place or status changed (not for a new record)."""
     state = sa.inspect(record)
     if state.persistent and any(state.attrs[f].history.has_changes() for f in fields):
         record.sequence += 1
+        return True
+    return False
 
 
 def _apply(meeting: Meeting, body: Body, fields: dict[str, Any]) -> None:
@@ -343,9 +377,14 @@ def create_session(meeting: Meeting, **fields: Any) -> Session:
 
 
 def update_session(session: Session, **fields: Any) -> Session:
+    before = describe_session(session)
     _apply_session(session, session.meeting, fields)
-    _bump_if_rescheduled(session, SESSION_SCHEDULE)
+    bumped = _bump_if_rescheduled(session, SESSION_SCHEDULE)
     db.session.flush()
+    if bumped:
+        changes = _changes(before, describe_session(session))
+        if changes:
+            session_rescheduled.send(session, changes=changes)
     return session
 
 

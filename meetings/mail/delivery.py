@@ -1,0 +1,170 @@
+"""Send outbox rows, once each, and record what happened.
+
+Delivery semantics: at least once, with duplicates bounded. A worker claims a row
+(queued -> sending, committed) before it talks to the SMTP server and records `sent` in a
+second commit after. Whatever runs twice (a task delivered twice, two sweeps, a retried
+task) finds the row no longer queued and does nothing. The only way to a second copy: a
+worker killed after the server accepted a message and before its `sent` commit. That row
+stays `sending`; once its lease (MAIL_LEASE_SECONDS) runs out the sweep queues it again and
+it is sent again, with the same Message-ID. So a killed worker process duplicates at most
+the one message it was sending, and loses none.
+
+Failures: a 5xx reply fails the row for good, with the server's reason. Anything else (no
+connection, a 4xx, a timeout) puts the row back with an exponential backoff
+(MAIL_RETRY_BASE_SECONDS, doubled per attempt, at most MAIL_RETRY_MAX_SECONDS) until
+MAIL_MAX_ATTEMPTS, then fails it. The backoff lives in the row's next_attempt_at, not in a
+broker countdown, so no retry is lost when a worker or the broker stops.
+"""
+
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+import sqlalchemy as sa
+from flask import current_app
+
+from meetings.core.background import enqueue
+from meetings.core.models import utcnow
+from meetings.extensions import db
+from meetings.mail.models import MessageStatus, OutgoingMessage
+from meetings.mail.transport import PermanentFailure, TemporaryFailure, send_raw
+
+DELIVER_TASK = "mail.deliver_messages"
+T = OutgoingMessage.__table__
+
+
+def deliver_batch(ids: list[int]) -> dict[str, int]:
+    """Send each queued message of `ids` that is due; return counts by outcome."""
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "no-reply@localhost"
+    for message_id in ids:
+        claimed = _claim(message_id)
+        if claimed is None:
+            counts["skipped"] += 1
+            continue
+        raw, recipient, attempts = claimed
+        try:
+            send_raw(raw, sender, recipient)
+        except PermanentFailure as error:
+            _finish(message_id, MessageStatus.FAILED, str(error))
+            counts["failed"] += 1
+        except TemporaryFailure as error:
+            counts[_retry_later(message_id, attempts, str(error))] += 1
+        else:
+            _finish(message_id, MessageStatus.SENT, "")
+            counts["sent"] += 1
+    return counts
+
+
+def _claim(message_id: int) -> tuple[bytes, str, int] | None:
+    now = utcnow()
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            T.update()
+            .where(
+                T.c.id == message_id,
+                T.c.status == MessageStatus.QUEUED.value,
+                T.c.next_attempt_at <= now,
+            )
+            .values(
+                status=MessageStatus.SENDING.value,
+                claimed_at=now,
+                attempts=T.c.attempts + 1,
+            )
+            .returning(T.c.raw, T.c.recipient, T.c.attempts)
+        ).first()
+    if row is None or row.raw is None:
+        return None
+    return row.raw, row.recipient, row.attempts
+
+
+def _finish(message_id: int, status: MessageStatus, error: str) -> None:
+    now = utcnow()
+    values: dict = {"status": status.value, "last_error": error[:2000]}
+    if status is MessageStatus.SENT:
+        values.update(sent_at=now, raw=None)
+    with db.engine.begin() as conn:
+        conn.execute(T.update().where(T.c.id == message_id).values(**values))
+        if status is MessageStatus.FAILED:
+            # A secret link is not kept for a resend: the person asks for a new one.
+            conn.execute(T.update().where(T.c.id == message_id, T.c.sensitive).values(raw=None))
+
+
+def _retry_later(message_id: int, attempts: int, error: str) -> str:
+    config = current_app.config
+    if attempts >= config["MAIL_MAX_ATTEMPTS"]:
+        _finish(message_id, MessageStatus.FAILED, f"gave up after {attempts} attempts: {error}")
+        return "failed"
+    delay = min(
+        config["MAIL_RETRY_BASE_SECONDS"] * 2 ** (attempts - 1), config["MAIL_RETRY_MAX_SECONDS"]
+    )
+    with db.engine.begin() as conn:
+        conn.execute(
+            T.update()
+            .where(T.c.id == message_id)
+            .values(
+                status=MessageStatus.QUEUED.value,
+                next_attempt_at=utcnow() + timedelta(seconds=delay),
+                last_error=error[:2000],
+            )
+        )
+    return "retry"
+
+
+def requeue_due(now: datetime | None = None, limit: int = 5000) -> int:
+    """The sweep's part for mail: hand the broker what is due and not in its hands.
+
+    Rows a dead worker left `sending` past their lease are queued again; rows due (new ones
+    whose hand-over failed, retries whose backoff ran out) and not handed over in the last
+    MAIL_REQUEUE_SECONDS are handed over now. Returns how many were handed over.
+    """
+    now = now or utcnow()
+    config = current_app.config
+    lease = now - timedelta(seconds=config["MAIL_LEASE_SECONDS"])
+    quiet = now - timedelta(seconds=config["MAIL_REQUEUE_SECONDS"])
+    with db.engine.begin() as conn:
+        conn.execute(
+            T.update()
+            .where(T.c.status == MessageStatus.SENDING.value, T.c.claimed_at < lease)
+            .values(
+                status=MessageStatus.QUEUED.value,
+                next_attempt_at=now,
+                enqueued_at=quiet - timedelta(seconds=1),
+                last_error="The worker stopped while sending; sent again.",
+            )
+        )
+        due = (
+            sa.select(T.c.id)
+            .where(
+                T.c.status == MessageStatus.QUEUED.value,
+                T.c.next_attempt_at <= now,
+                T.c.enqueued_at <= quiet,
+            )
+            .order_by(T.c.next_attempt_at, T.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(
+            conn.execute(
+                T.update()
+                .where(T.c.id.in_(due.scalar_subquery()))
+                .values(enqueued_at=now)
+                .returning(T.c.id)
+            ).scalars()
+        )
+    ids.sort()
+    for start in range(0, len(ids), 100):
+        enqueue(DELIVER_TASK, ids[start : start + 100])
+    return len(ids)
+
+
+def retry_message(message: OutgoingMessage) -> bool:
+    """Staff's "send again" for a failed message whose copy is kept; False if it is not."""
+    if message.status is not MessageStatus.FAILED or message.raw is None:
+        return False
+    message.status = MessageStatus.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.enqueued_at = utcnow()
+    message.last_error = ""
+    db.session.info.setdefault("mail_new_messages", []).append(message)
+    return True

@@ -1,0 +1,51 @@
+"""Each person's choice per kind: immediately, in a daily digest, or off."""
+
+import sqlalchemy as sa
+
+from meetings.extensions import db
+from meetings.notifications import kinds
+from meetings.notifications.models import Mode, NotificationPreference
+
+
+def mode_for(email: str, kind_name: str) -> Mode:
+    kind = kinds.get(kind_name)
+    if kind.mandatory:
+        return Mode.IMMEDIATE
+    chosen = db.session.scalar(
+        sa.select(NotificationPreference.mode).where(
+            NotificationPreference.email == email.lower(),
+            NotificationPreference.kind == kind_name,
+        )
+    )
+    return chosen or kind.default_mode
+
+
+def modes_for(email: str) -> dict[str, Mode]:
+    """Every optional kind's mode for the address, defaults filled in (one query)."""
+    chosen = dict(
+        db.session.execute(
+            sa.select(NotificationPreference.kind, NotificationPreference.mode).where(
+                NotificationPreference.email == email.lower()
+            )
+        ).all()
+    )
+    return {k.name: chosen.get(k.name, k.default_mode) for k in kinds.optional_kinds()}
+
+
+def set_mode(email: str, kind_name: str, mode: Mode) -> bool:
+    """Record the choice; False (and nothing recorded) for a mandatory or unknown kind."""
+    kind = kinds.KINDS.get(kind_name)
+    if kind is None or kind.mandatory:
+        return False
+    email = email.lower()
+    row = db.session.scalar(
+        sa.select(NotificationPreference).where(
+            NotificationPreference.email == email, NotificationPreference.kind == kind_name
+        )
+    )
+    if row is None:
+        db.session.add(NotificationPreference(email=email, kind=kind_name, mode=mode))
+    else:
+        row.mode = mode
+    db.session.flush()
+    return True

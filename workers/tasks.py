@@ -1,0 +1,32 @@
+"""The Celery tasks: thin wrappers over the services that do the work and record it.
+
+Every task may run twice, late or concurrently with itself: each claims its rows in the
+database first (see meetings.mail.delivery and meetings.notifications.dispatch).
+"""
+
+from celery import shared_task
+
+from meetings.mail.delivery import deliver_batch
+from meetings.notifications.digest import send_digests
+from meetings.notifications.dispatch import sweep as sweep_due
+from meetings.notifications.planner import plan as plan_notifications
+
+
+@shared_task(name="mail.deliver_messages")
+def deliver_messages(ids: list[int]) -> dict[str, int]:
+    return deliver_batch([int(i) for i in ids])
+
+
+@shared_task(name="notifications.sweep")
+def sweep() -> dict[str, int]:
+    return sweep_due()
+
+
+@shared_task(name="notifications.plan")
+def plan() -> dict[str, int]:
+    return plan_notifications()
+
+
+@shared_task(name="notifications.digests")
+def digests() -> int:
+    return send_digests()
