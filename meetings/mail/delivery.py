@@ -79,9 +79,12 @@ def _claim(message_id: int) -> tuple[bytes, str, int] | None:
 
 def _finish(message_id: int, status: MessageStatus, error: str) -> None:
     now = utcnow()
-    values: dict = {"status": status.value, "last_error": error[:2000]}
+    values: dict = {"status": status.value}
     if status is MessageStatus.SENT:
+        # last_error stays: it tells staff what the sending went through (a retry, a resend).
         values.update(sent_at=now, raw=None)
+    else:
+        values["last_error"] = error[:2000]
     with db.engine.begin() as conn:
         conn.execute(T.update().where(T.c.id == message_id).values(**values))
         if status is MessageStatus.FAILED:

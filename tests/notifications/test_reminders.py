@@ -137,6 +137,7 @@ def _fields(meeting, **changes) -> dict:
         "end": meeting.end.iso(),
         "timezone": meeting.timezone,
         "city": meeting.city,
+        "venue": meeting.venue,
         "country_code": meeting.country_code,
         "status": meeting.status.value,
         "format": meeting.format.value,
