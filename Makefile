@@ -1,4 +1,5 @@
 # Two commands: `make run` and `make test`. Everything else is a helper for them.
+SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -29,7 +30,7 @@ run: seed
 	@echo "Serving on http://$(HOST):$(PORT)/ with a Celery worker (Ctrl-C to stop both)"
 	@export PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(BIN)/celery -A workers.worker worker -B --loglevel warning --concurrency 2 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
