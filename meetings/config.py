@@ -76,10 +76,15 @@ def default_config(instance_path: str) -> dict:
         "MAIL_REQUEUE_SECONDS": _int("MAIL_REQUEUE_SECONDS", 60),
         # Celery (workers/): the filesystem broker in the instance folder needs no server.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
+        "CELERY_RESULT_BACKEND": os.environ.get("CELERY_RESULT_BACKEND", ""),
         "CELERY_TASK_ALWAYS_EAGER": os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1",
         # Notifications: how often the beat sweeps, plans and checks digests; digest hour.
         "NOTIFY_SWEEP_SECONDS": _int("NOTIFY_SWEEP_SECONDS", 30),
         "NOTIFY_PLAN_SECONDS": _int("NOTIFY_PLAN_SECONDS", 300),
         "NOTIFY_DIGEST_CHECK_SECONDS": _int("NOTIFY_DIGEST_CHECK_SECONDS", 900),
         "NOTIFY_DIGEST_HOUR": _int("NOTIFY_DIGEST_HOUR", 7),
+        # Participants imports with more rows than this are checked and saved by a worker.
+        "IMPORT_INLINE_ROWS": _int("IMPORT_INLINE_ROWS", 200),
+        "IMPORT_RESUME_SECONDS": _int("IMPORT_RESUME_SECONDS", 60),
+        "IMPORT_STALLED_SECONDS": _int("IMPORT_STALLED_SECONDS", 900),
     }

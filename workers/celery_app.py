@@ -17,6 +17,7 @@ BEAT = {
     "sweep": ("notifications.sweep", "NOTIFY_SWEEP_SECONDS"),
     "plan": ("notifications.plan", "NOTIFY_PLAN_SECONDS"),
     "digests": ("notifications.digests", "NOTIFY_DIGEST_CHECK_SECONDS"),
+    "imports": ("registrations.resume_imports", "IMPORT_RESUME_SECONDS"),
 }
 
 
@@ -28,7 +29,10 @@ def celery_settings(app: Flask) -> dict[str, Any]:
         "broker_connection_timeout": 3,
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
-        "result_backend": None,
+        # Only for progress reports (a large participants import); outcomes are in the
+        # database.
+        "result_backend": _result_backend(app, url),
+        "result_expires": 24 * 3600,
         "task_always_eager": config.get("CELERY_TASK_ALWAYS_EAGER", False),
         "task_eager_propagates": True,
         # A task taken by a worker that dies is given to another (the database claim makes
@@ -55,6 +59,20 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             "polling_interval": 0.5,
         }
     return settings
+
+
+def _result_backend(app: Flask, broker: str) -> str | None:
+    """CELERY_RESULT_BACKEND, else the broker's Redis, else a folder for the filesystem
+    broker; with RabbitMQ and no backend set, progress is simply not shown."""
+    if configured := app.config.get("CELERY_RESULT_BACKEND"):
+        return configured
+    if broker.startswith(("redis://", "rediss://")):
+        return broker
+    if broker.startswith("filesystem://"):
+        folder = Path(app.instance_path) / "celery-results"
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"file://{folder}"
+    return None
 
 
 def _base_url(app: Flask) -> str:

@@ -10,6 +10,7 @@ from meetings.mail.delivery import deliver_batch
 from meetings.notifications.digest import send_digests
 from meetings.notifications.dispatch import sweep as sweep_due
 from meetings.notifications.planner import plan as plan_notifications
+from meetings.registrations import import_jobs
 
 
 @shared_task(name="mail.deliver_messages")
@@ -30,3 +31,18 @@ def plan() -> dict[str, int]:
 @shared_task(name="notifications.digests")
 def digests() -> int:
     return send_digests()
+
+
+@shared_task(name="registrations.check_import", bind=True)
+def check_import(self, job_id: int) -> None:
+    import_jobs.check(int(job_id), import_jobs.reporter(self))
+
+
+@shared_task(name="registrations.run_import", bind=True)
+def run_import(self, job_id: int) -> None:
+    import_jobs.run(int(job_id), import_jobs.reporter(self))
+
+
+@shared_task(name="registrations.resume_imports")
+def resume_imports() -> int:
+    return import_jobs.resume_stalled()

@@ -7,11 +7,8 @@ the whole file and rolls it back, so that it finds exactly the errors a commit w
 
 import csv
 import io
-import json
-import re
-import secrets
-import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -45,8 +42,6 @@ COLUMNS = (
     "delegation_role",
 )
 REQUIRED = ("name", "email", "category")
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
 
 
 class ImportFileError(Exception):
@@ -173,20 +168,27 @@ def service_fields(values: dict[str, str]) -> dict[str, str]:
     }
 
 
-def check_rows(meeting: Meeting, rows: list[dict[str, str]]) -> list[RowResult]:
+Progress = Callable[[int, int], None]
+
+
+def check_rows(
+    meeting: Meeting, rows: list[dict[str, str]], progress: Progress | None = None
+) -> list[RowResult]:
     """Every row with its errors, as if imported; nothing is saved."""
     outer = db.session.begin_nested()
     try:
-        return _apply(meeting, rows)
+        return _apply(meeting, rows, progress)
     finally:
         if outer.is_active:
             outer.rollback()
 
 
-def import_rows(meeting: Meeting, rows: list[dict[str, str]]) -> tuple[list[RowResult], bool]:
+def import_rows(
+    meeting: Meeting, rows: list[dict[str, str]], progress: Progress | None = None
+) -> tuple[list[RowResult], bool]:
     """Register every row, or none when any row fails; the caller commits. (results, saved)"""
     outer = db.session.begin_nested()
-    results = _apply(meeting, rows)
+    results = _apply(meeting, rows, progress)
     if any(r.errors for r in results):
         outer.rollback()
         return results, False
@@ -194,10 +196,17 @@ def import_rows(meeting: Meeting, rows: list[dict[str, str]]) -> tuple[list[RowR
     return results, True
 
 
-def _apply(meeting: Meeting, rows: list[dict[str, str]]) -> list[RowResult]:
+PROGRESS_EVERY = 100
+
+
+def _apply(
+    meeting: Meeting, rows: list[dict[str, str]], progress: Progress | None = None
+) -> list[RowResult]:
     seen: dict[str, int] = {}
     results = []
     for number, values in enumerate(rows, start=2):
+        if progress and (number - 2) % PROGRESS_EVERY == 0:
+            progress(number - 2, len(rows))
         result = RowResult(number, values)
         email = values.get("email", "").strip().lower()
         if email and email in seen:
@@ -237,40 +246,3 @@ def _stop_if_rolled_back(savepoint) -> None:
         raise ImportFileError(
             "The meeting's registrations changed during the import; nothing was saved. Try again."
         )
-
-
-# Between preview and commit the parsed rows wait in a file of the instance folder, named
-# by a random token that only the uploader's (signed) session cookie holds.
-
-
-def store_rows(folder: Path, meeting: Meeting, filename: str, rows: list[dict]) -> str:
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
-    payload = {"meeting_id": meeting.id, "filename": filename, "rows": rows}
-    (folder / f"{token}.json").write_text(json.dumps(payload), encoding="utf-8")
-    return token
-
-
-def load_rows(folder: Path, token: str | None, meeting: Meeting) -> dict | None:
-    """The stored upload for this meeting, or None (unknown, expired or for another)."""
-    if not token or not TOKEN.match(token):
-        return None
-    path = folder / f"{token}.json"
-    if not path.is_file():
-        return None
-    payload = json.loads(path.read_text(encoding="utf-8"))
-    return payload if payload.get("meeting_id") == meeting.id else None
-
-
-def discard_rows(folder: Path, token: str | None) -> None:
-    if token and TOKEN.match(token):
-        (folder / f"{token}.json").unlink(missing_ok=True)
-
-
-def _sweep(folder: Path) -> None:
-    """Remove uploads nobody committed within a day."""
-    limit = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.json"):
-        if path.stat().st_mtime < limit:
-            path.unlink(missing_ok=True)

@@ -1,32 +1,32 @@
 """Pages: the list of participants (page, CSV, XLSX, PDF), name badges and bulk import."""
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     Response,
-    current_app,
+    abort,
     flash,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from meetings.access.guards import current_principal, require
+from meetings.access.policies import PERSONAL_DATA_NOTE
 from meetings.core.forms import ConfirmForm
 from meetings.extensions import db
-from meetings.registrations import exports, imports
-from meetings.registrations.models import STATUS_LABELS
+from meetings.registrations import exports, import_jobs, imports
+from meetings.registrations.models import STATUS_LABELS, ImportStatus, ParticipantImport
 from meetings.registrations.participants_list import (
     Audience,
     audience_for,
     confirmed_registrations,
     group_participants,
+    personal_data_rule,
     role_label,
 )
 from meetings.registrations.services import settings_of
@@ -34,7 +34,6 @@ from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting
 
 bp = Blueprint("participant_lists", __name__)
-SESSION_KEY = "participant_import"
 TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -59,12 +58,18 @@ def _audience(meeting: Meeting) -> tuple[Audience, list]:
 def show(meeting_id: int):
     meeting = visible_meeting(meeting_id)
     audience, registrations = _audience(meeting)
+    shows_personal = personal_data_rule(current_principal(), meeting)
+    shown = [shows_personal(r) for r in registrations]
     return render_template(
         "registrations/list/show.html",
         meeting=meeting,
         groups=group_participants(registrations),
         audience=audience,
         role_label=role_label,
+        shows_personal=shows_personal,
+        any_personal=any(shown),
+        personal_hidden=not all(shown),
+        personal_data_note=PERSONAL_DATA_NOTE,
     )
 
 
@@ -81,12 +86,13 @@ def export(meeting_id: int, fmt: str):
     meeting = visible_meeting(meeting_id)
     _, registrations = _audience(meeting)
     groups = group_participants(registrations)
+    shows_personal = personal_data_rule(current_principal(), meeting)
     if fmt == "csv":
-        data = exports.to_csv(groups)
+        data = exports.to_csv(groups, shows_personal)
     elif fmt == "xlsx":
-        data = exports.to_xlsx(groups, meeting)
+        data = exports.to_xlsx(groups, meeting, shows_personal)
     else:
-        data = exports.list_pdf(meeting, groups)
+        data = exports.list_pdf(meeting, groups, shows_personal=shows_personal)
     return _download(data, fmt, f"participants-{meeting.id}.{fmt}")
 
 
@@ -107,12 +113,9 @@ def badges(meeting_id: int):
     meeting = managed_meeting(meeting_id, "do this")
     groups = group_participants(confirmed_registrations(meeting))
     ordered = [r for group in groups for r in group.registrations]
-    return _download(exports.badges_pdf(meeting, ordered), "pdf", f"badges-{meeting.id}.pdf")
-
-
-def _folder() -> Path:
-    default = Path(current_app.instance_path) / "participant-imports"
-    return Path(current_app.config.get("PARTICIPANT_IMPORT_FOLDER") or default)
+    shows_personal = personal_data_rule(current_principal(), meeting)
+    data = exports.badges_pdf(meeting, ordered, shows_personal=shows_personal)
+    return _download(data, "pdf", f"badges-{meeting.id}.pdf")
 
 
 def _upload_too_large() -> bool:
@@ -142,12 +145,8 @@ def import_upload(meeting_id: int):
         rows = imports.parse_upload(storage.filename, storage.read(imports.MAX_BYTES + 1))
     except imports.ImportFileError as exc:
         return _upload_page(meeting, form, str(exc))
-    results = imports.check_rows(meeting, rows)
-    db.session.rollback()
-    imports.discard_rows(_folder(), (session.get(SESSION_KEY) or {}).get("token"))
-    token = imports.store_rows(_folder(), meeting, storage.filename, rows)
-    session[SESSION_KEY] = {"token": token, "meeting_id": meeting.id}
-    return _preview_page(meeting, storage.filename, results)
+    job = import_jobs.start(meeting, current_user.id, storage.filename or "upload", rows)
+    return redirect(url_for(".import_job", meeting_id=meeting.id, job_id=job.id))
 
 
 def _upload_page(meeting: Meeting, form, problem: str | None = None):
@@ -164,39 +163,53 @@ def _upload_page(meeting: Meeting, form, problem: str | None = None):
     return page, status
 
 
-def _preview_page(meeting: Meeting, filename: str, results, saved_error: bool = False):
-    return render_template(
+def _own_job(meeting: Meeting, job_id: int) -> ParticipantImport:
+    """The upload, for its uploader only (its rows are personal data); else 404."""
+    job = db.session.get(ParticipantImport, job_id)
+    if job is None or job.meeting_id != meeting.id or job.user_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.get("/meetings/<int:meeting_id>/participants-import/<int:job_id>")
+def import_job(meeting_id: int, job_id: int):
+    meeting = managed_meeting(meeting_id, "do this")
+    job = _own_job(meeting, job_id)
+    if job.status in (ImportStatus.CHECKING, ImportStatus.IMPORTING):
+        return render_template(
+            "registrations/list/import_progress.html",
+            meeting=meeting,
+            job=job,
+            checking=job.status is ImportStatus.CHECKING,
+            verb="Checking" if job.status is ImportStatus.CHECKING else "Importing",
+            progress=import_jobs.progress_of(job),
+        )
+    if job.status is ImportStatus.IMPORTED:
+        flash(f"{job.saved} participants imported from {job.filename}.", "success")
+        return redirect(url_for(".show", meeting_id=meeting.id))
+    if job.status is ImportStatus.FAILED:
+        flash(job.message, "error")
+        return redirect(url_for(".import_upload", meeting_id=meeting.id))
+    results = import_jobs.row_results(job)
+    page = render_template(
         "registrations/list/preview.html",
         meeting=meeting,
-        filename=filename,
+        job_id=job.id,
+        filename=job.filename,
         results=results,
         columns=imports.COLUMNS,
-        invalid=sum(1 for r in results if r.errors),
-        saved_error=saved_error,
+        invalid=job.invalid,
+        message=job.message,
         status_labels=STATUS_LABELS,
         confirm_form=ConfirmForm(),
     )
+    return page, 409 if job.message else 200
 
 
-@bp.post("/meetings/<int:meeting_id>/participants-import/commit")
-def import_commit(meeting_id: int):
+@bp.post("/meetings/<int:meeting_id>/participants-import/<int:job_id>/commit")
+def import_commit(meeting_id: int, job_id: int):
     meeting = managed_meeting(meeting_id, "do this")
-    token = (session.get(SESSION_KEY) or {}).get("token")
-    stored = imports.load_rows(_folder(), token, meeting)
-    if stored is None or not ConfirmForm().validate_on_submit():
-        flash("Upload the file again: the checked upload was not found.", "error")
-        return redirect(url_for(".import_upload", meeting_id=meeting.id))
-    try:
-        results, saved = imports.import_rows(meeting, stored["rows"])
-    except imports.ImportFileError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for(".import_upload", meeting_id=meeting.id))
-    if not saved:
-        db.session.rollback()
-        return _preview_page(meeting, stored["filename"], results, saved_error=True), 409
-    db.session.commit()
-    imports.discard_rows(_folder(), token)
-    session.pop(SESSION_KEY, None)
-    flash(f"{len(results)} participants imported from {stored['filename']}.", "success")
-    return redirect(url_for(".show", meeting_id=meeting.id))
+    job = _own_job(meeting, job_id)
+    if not ConfirmForm().validate_on_submit() or not import_jobs.request_import(job):
+        flash("This upload cannot be imported (already imported, or rows have errors).", "error")
+    return redirect(url_for(".import_job", meeting_id=meeting.id, job_id=job.id))

@@ -164,3 +164,50 @@ class Registration(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.email} for meeting {self.meeting_id}>"
+
+
+class ImportStatus(StrEnum):
+    CHECKING = "checking"  # the rows are being checked (nothing is saved)
+    CHECKED = "checked"  # the preview is ready: each row with its errors
+    IMPORTING = "importing"  # the rows are being saved, all or none
+    IMPORTED = "imported"
+    FAILED = "failed"  # nothing saved; `message` says why
+
+
+class ParticipantImport(TimestampMixin, db.Model):
+    """One uploaded file of participants, from its check to its import.
+
+    Large files are checked and imported by a Celery worker while the page shows progress;
+    the parsed rows wait here between the preview and the import (not in a file of one web
+    machine, so any web process or worker can take them up).
+    """
+
+    __tablename__ = "participant_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    # Who uploaded it: the only one who sees its rows (they carry personal data).
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    rows: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[ImportStatus] = mapped_column(enum_column(ImportStatus, "import_status"))
+    # Per row: {"number", "errors", "status"}, from the last check or import.
+    results: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    invalid: Mapped[int] = mapped_column(default=0)
+    saved: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    # The Celery task checking or importing it, for its progress.
+    task_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+    meeting: Mapped["Meeting"] = relationship()
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"<ParticipantImport {self.id} {self.status} of meeting {self.meeting_id}>"
