@@ -24,6 +24,7 @@ from meetings.extensions import api, csrf, db, migrate
 from meetings.mail import init_app as mail_init_app
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
+from meetings.notifications import api as notifications_api
 from meetings.notifications import change_notices, reminders
 from meetings.notifications import dispatch as notifications_dispatch
 from meetings.notifications import views as notifications_views
@@ -55,7 +56,15 @@ PAGES = (
     participant_list_views,
     notifications_views,
 )
-APIS = (mechanisms_api, bodies_api, schedule_api, sessions_api, audit_api, registrations_api)
+APIS = (
+    mechanisms_api,
+    bodies_api,
+    schedule_api,
+    sessions_api,
+    audit_api,
+    registrations_api,
+    notifications_api,
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -6,7 +6,9 @@ from datetime import date, time
 import sqlalchemy as sa
 
 from meetings.extensions import db
+from meetings.mail.models import MessageStatus, OutgoingMessage
 from meetings.mechanisms.services import save_programme_area
+from meetings.notifications.models import Notification, NotificationStatus
 from tests import factories
 from tests.conftest import sign_in
 
@@ -104,4 +106,53 @@ def test_signed_in_staff_pages_query_count_does_not_grow(client):
         factories.meeting(
             body, title=f"Restricted {n}", start=f"20{10 + n}", end="", visibility="members"
         )
+    assert _counts(client, urls) == small
+
+
+def _notifications(meeting, start: int, stop: int) -> None:
+    """Notifications of every outcome; the written ones with their email."""
+    statuses = [NotificationStatus.PLANNED, NotificationStatus.SKIPPED, NotificationStatus.DIGEST]
+    for i in range(start, stop):
+        message = None
+        if i % 2:
+            message = OutgoingMessage(
+                kind="registration_status",
+                recipient=f"p{i}@example.org",
+                subject="Registration confirmed",
+                message_id=f"<{i}@example.org>",
+                status=[MessageStatus.SENT, MessageStatus.FAILED, MessageStatus.QUEUED][i % 3],
+                raw=b"Subject: x\r\n\r\nText.\r\n",
+            )
+            db.session.add(message)
+            db.session.flush()
+        db.session.add(
+            Notification(
+                key=f"count:{i}",
+                kind="registration_status",
+                recipient=f"p{i}@example.org",
+                meeting_id=meeting.id,
+                status=NotificationStatus.QUEUED if message else statuses[i % 3],
+                message_db_id=message.id if message else None,
+            )
+        )
+    db.session.commit()
+
+
+def test_notification_pages_query_count_does_not_grow(client):
+    """A meeting's notification log, its API list, one's email settings."""
+    mech = factories.mechanism()
+    meeting = factories.meeting(factories.body(mech))
+    sign_in(client, factories.secretariat_of(mech))
+    log = f"/meetings/{meeting.id}/notifications"
+    urls = [
+        log,
+        f"{log}?status=failed",
+        f"{log}?page=2",
+        f"/api/v1{log}",
+        "/api/v1/me/notification-preferences",
+        "/account/notifications",
+    ]
+    _notifications(meeting, 0, 6)
+    small = _counts(client, urls)
+    _notifications(meeting, 6, 120)
     assert _counts(client, urls) == small

@@ -12,6 +12,7 @@ from meetings.access.principal import Principal
 from meetings.bodies.models import Body
 from meetings.core.visibility import Visibility
 from meetings.mechanisms.models import Mechanism
+from meetings.registrations.models import Registration
 from meetings.schedule.models import Meeting, Session
 
 OPEN = (None, Visibility.PUBLIC)
@@ -68,6 +69,56 @@ def can_manage_mechanism(p: Principal, mechanism_id: int) -> bool:
 def can_manage_body(p: Principal, body: Body) -> bool:
     """Edit the body, and create, edit and delete its meetings and their sessions."""
     return p.is_body_staff(body.mechanism_id, body.id)
+
+
+# Personal data of registered people: email, job title, organisation and country.
+# Shown to the person, the NFP of their delegation in the meeting's mechanism, that
+# mechanism's secretariat and administrators; everyone else who may see a list of
+# registrations (a body's managers, and the public where a list is public) sees the name,
+# category and delegation (and, if staff, the status) only. Pages, the API and every export
+# ask these functions; none of them reads the database.
+
+PERSONAL_DATA_NOTE = (
+    "Contact details (email, job title, organisation and country) are shown to the "
+    "secretariat and National Focal Points only."
+)
+
+
+def is_own_registration(p: Principal, registration: Registration) -> bool:
+    """The registration of the person asking: by their account, or their account's email."""
+    if not p.is_authenticated:
+        return False
+    if registration.user_id is not None and registration.user_id == p.user_id:
+        return True
+    return bool(p.email) and registration.email == p.email.lower()
+
+
+def is_nfp_of_registration(p: Principal, registration: Registration, meeting=None) -> bool:
+    """The asker is the NFP, in the meeting's mechanism, of the registration's delegation."""
+    country = registration.delegation_country
+    if country is None:
+        return False
+    mechanism_id = (meeting or registration.meeting).body.mechanism_id
+    return (mechanism_id, country) in p.nfp_of
+
+
+def can_see_all_personal_data(p: Principal, meeting: Meeting) -> bool:
+    """Sees the personal data of everyone registered for the meeting: its mechanism's
+    secretariat and administrators."""
+    return p.is_secretariat(meeting.body.mechanism_id)
+
+
+def can_see_personal_data(
+    p: Principal, registration: Registration, meeting: Meeting | None = None
+) -> bool:
+    """Sees this registration's email, job title, organisation and country. Pass the meeting
+    when it is at hand (lists), else the registration's own is used."""
+    meeting = meeting or registration.meeting
+    return (
+        can_see_all_personal_data(p, meeting)
+        or is_own_registration(p, registration)
+        or is_nfp_of_registration(p, registration, meeting)
+    )
 
 
 # The same gates as SQL, for lists. Each expects Mechanism, Body (and Meeting) to be joined.

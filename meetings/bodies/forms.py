@@ -37,6 +37,42 @@ MONTHS = choices(
 )
 
 
+class DayListField(StringField):
+    """Whole numbers of days, separated by commas: "14, 1" (empty: none)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = []
+        for part in valuelist[0].replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                self.data.append(int(part))
+            except ValueError:
+                self.data = None
+                raise ValueError(
+                    f"Write whole numbers of days separated by commas, such as 14, 1: "
+                    f"{part!r} is not one."
+                ) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return ", ".join(str(day) for day in self.data or [])
+
+
+class DaysField(IntegerField):
+    """A whole number of days, with a message that says so."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Give a whole number of days from 1 to 90.") from None
+
+
 class BodyForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     short_name = StringField(
@@ -69,4 +105,20 @@ class BodyForm(FlaskForm):
     visibility = visibility_field(meeting_level=False, inherit="As its mechanism")
     source = TextAreaField(
         "Source", description="Where the facts come from: a document and its section."
+    )
+    reminder_days = DayListField(
+        "Remind participants, days before each meeting",
+        default=lambda: [14, 1],
+        description="Up to 5 numbers from 1 to 90, separated by commas: "
+        "14, 1. Leave empty to send no reminders.",
+    )
+    nfp_reminder_days = DaysField(
+        "Remind National Focal Points of an empty delegation, days before registration closes",
+        default=7,
+        description="1 to 90.",
+    )
+    approval_reminder_days = DaysField(
+        "Remind staff of registrations awaiting approval, days before each meeting",
+        default=7,
+        description="1 to 90.",
     )

@@ -78,9 +78,9 @@ class Body(TimestampMixin, db.Model):
         ),
         sa.CheckConstraint("usual_month IS NULL OR usual_month BETWEEN 1 AND 12", name="month"),
         sa.CheckConstraint("conjunction_body_id IS NULL OR conjunction_body_id <> id", name="self"),
-        sa.CheckConstraint("nfp_reminder_days BETWEEN 0 AND 90", name="nfp_reminder_days"),
+        sa.CheckConstraint("nfp_reminder_days BETWEEN 1 AND 90", name="nfp_reminder_days"),
         sa.CheckConstraint(
-            "approval_reminder_days BETWEEN 0 AND 90", name="approval_reminder_days"
+            "approval_reminder_days BETWEEN 1 AND 90", name="approval_reminder_days"
         ),
         # Participants belong to a meeting: a body cannot be restricted to them.
         sa.CheckConstraint(

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from meetings.bodies.models import Body, BodyKind, Cadence, NumberingStyle
+from meetings.bodies.services import MAX_REMINDER_DAYS, MAX_REMINDERS
 from meetings.core.api import (
     InputSchema,
     PatchMixin,
@@ -13,6 +14,20 @@ from meetings.core.api import (
     visibility_field,
 )
 from meetings.core.ids import MAX_ID
+
+DAYS = ma.validate.Range(min=1, max=MAX_REMINDER_DAYS)
+REMINDER_DAYS = (
+    f"Days before each meeting that its registered participants are reminded (1 to "
+    f"{MAX_REMINDER_DAYS}, at most {MAX_REMINDERS}; [] for none)."
+)
+NFP_REMINDER_DAYS = (
+    "Days before registration closes that National Focal Points of a delegation nobody is "
+    f"nominated for are reminded (1 to {MAX_REMINDER_DAYS})."
+)
+APPROVAL_REMINDER_DAYS = (
+    "Days before each meeting that its staff are told of registrations still awaiting "
+    f"approval (1 to {MAX_REMINDER_DAYS})."
+)
 
 
 class BodySchema(ma.Schema):
@@ -32,6 +47,9 @@ class BodySchema(ma.Schema):
     usual_month = ma.fields.Integer(allow_none=True)
     conjunction_body = ma.fields.Method("_conjunction", allow_none=True)
     visibility = visibility_field(meeting_level=False)
+    reminder_days = ma.fields.List(ma.fields.Integer(), metadata={"description": REMINDER_DAYS})
+    nfp_reminder_days = ma.fields.Integer(metadata={"description": NFP_REMINDER_DAYS})
+    approval_reminder_days = ma.fields.Integer(metadata={"description": APPROVAL_REMINDER_DAYS})
     updated_at = ma.fields.DateTime()
 
     def _url(self, obj) -> str:
@@ -80,6 +98,16 @@ class BodyInputSchema(InputSchema):
     position = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_ID))
     source = ma.fields.String()
     visibility = visibility_field(meeting_level=False)
+    reminder_days = ma.fields.List(
+        ma.fields.Integer(strict=True, validate=DAYS),
+        metadata={"description": REMINDER_DAYS + " Duplicates count once. Default [14, 1]."},
+    )
+    nfp_reminder_days = ma.fields.Integer(
+        strict=True, validate=DAYS, metadata={"description": NFP_REMINDER_DAYS + " Default 7."}
+    )
+    approval_reminder_days = ma.fields.Integer(
+        strict=True, validate=DAYS, metadata={"description": APPROVAL_REMINDER_DAYS + " Default 7."}
+    )
 
 
 class BodyCreateSchema(BodyInputSchema):

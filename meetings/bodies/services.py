@@ -22,6 +22,14 @@ from meetings.mechanisms.services import SLUG
 from meetings.schedule.services import latest_meeting, used_numbers
 
 TEXT_FIELDS = ("slug", "name", "short_name", "description", "cadence_note", "number_prefix")
+# Reminders (meetings.notifications.reminders): what a new body starts with.
+REMINDER_DEFAULTS: dict[str, Any] = {
+    "reminder_days": (14, 1),
+    "nfp_reminder_days": 7,
+    "approval_reminder_days": 7,
+}
+MAX_REMINDER_DAYS = 90
+MAX_REMINDERS = 5
 UNIQUE = {
     "uq_body_slug": ("slug", "Another body has this address name."),
     "body.slug": ("slug", "Another body has this address name."),
@@ -78,9 +86,46 @@ def _apply(body: Body, fields: dict[str, Any]) -> None:
     values["position"] = fields.get("position") or 0
     values["source"] = (fields.get("source") or "").strip()
     values["visibility"], problem = clean_visibility(fields.get("visibility"), meeting_level=False)
+    values.update(_reminder_values(body, fields))
     _validate(body, values, problem)
     for key, value in values.items():
         setattr(body, key, value)
+
+
+def _reminder_values(body: Body, fields: dict[str, Any]) -> dict[str, Any]:
+    """The reminder settings given, else the body's own, else the defaults."""
+    values = {}
+    for key, default in REMINDER_DEFAULTS.items():
+        current = getattr(body, key)
+        values[key] = fields.get(key, default if current is None else current)
+    days = values["reminder_days"]
+    if isinstance(days, list | tuple) and all(_is_days(d) for d in days):
+        # Distinct, furthest ahead first: "1, 14, 14" are the reminders 14 and 1 days before.
+        values["reminder_days"] = sorted(set(days), reverse=True)
+    return values
+
+
+def _reminder_errors(errors: dict[str, list[str]], v: dict[str, Any]) -> None:
+    days = v["reminder_days"]
+    if not isinstance(days, list | tuple):
+        require(errors, "reminder_days", False, "Give the days as a list of numbers: 14, 1.")
+    elif not all(_is_days(d) for d in days):
+        bad = [repr(d) if isinstance(d, str) else str(d) for d in days if not _is_days(d)]
+        verb = "is" if len(bad) == 1 else "are"
+        message = f"Each reminder is 1 to 90 days before the meeting: {', '.join(bad)} {verb} not."
+        require(errors, "reminder_days", False, message)
+    else:
+        count = len(days)
+        message = f"At most {MAX_REMINDERS} reminders: {count} are given."
+        require(errors, "reminder_days", count <= MAX_REMINDERS, message)
+    for key in ("nfp_reminder_days", "approval_reminder_days"):
+        require(errors, key, _is_days(v[key]), "Give a whole number of days from 1 to 90.")
+
+
+def _is_days(value: Any) -> bool:
+    """A whole number of days a reminder may be set to."""
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return whole and 1 <= value <= MAX_REMINDER_DAYS
 
 
 def _validate(body: Body, v: dict[str, Any], visibility_problem: str | None) -> None:
@@ -105,6 +150,7 @@ def _validate(body: Body, v: dict[str, Any], visibility_problem: str | None) -> 
     if body.id:
         taken = taken.where(Body.id != body.id)
     require(errors, "slug", db.session.scalar(taken) is None, UNIQUE["uq_body_slug"][1])
+    _reminder_errors(errors, v)
     raise_if(errors)
 
 

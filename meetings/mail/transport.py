@@ -69,7 +69,10 @@ def _send_smtp(raw: bytes, sender: str, recipient: str, config) -> None:
         _close()
         _connection(config).sendmail(sender, [recipient], raw)
     except smtplib.SMTPRecipientsRefused:
-        smtp.rset()
+        try:
+            smtp.rset()  # ready for the next message on this connection
+        except (OSError, smtplib.SMTPException):
+            _close()
         raise
 
 

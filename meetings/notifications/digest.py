@@ -22,6 +22,7 @@ from meetings.mail.models import OutgoingMessage
 from meetings.mail.sender import queue_message
 from meetings.notifications import kinds, unsubscribe
 from meetings.notifications.models import Notification, NotificationStatus
+from meetings.notifications.recipients import recipient_zone
 
 
 def send_digests(now: datetime | None = None) -> int:
@@ -51,8 +52,8 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _key_if_due(recipient: str, rows: list[Notification], now: datetime) -> str | None:
-    zones = [r.user.timezone for r in rows if r.user is not None and r.user.timezone]
-    zone = zones[0] if zones and is_timezone(zones[0]) else "UTC"
+    zone = recipient_zone(rows[0])
+    zone = zone if is_timezone(zone) else "UTC"
     local = in_zone(now, zone)
     if local.hour < current_app.config["NOTIFY_DIGEST_HOUR"]:
         return None

@@ -68,7 +68,7 @@ class Notification(db.Model):
     __tablename__ = "notification"
     __table_args__ = (
         sa.Index("ix_notification_due", "status", "due_at"),
-        sa.Index("ix_notification_meeting", "meeting_id", "created_at"),
+        sa.Index("ix_notification_meeting", "meeting_id", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

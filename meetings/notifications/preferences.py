@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from meetings.accounts.models import User
 from meetings.extensions import db
 from meetings.notifications import kinds
 from meetings.notifications.models import Mode, NotificationPreference
@@ -49,3 +50,20 @@ def set_mode(email: str, kind_name: str, mode: Mode) -> bool:
         row.mode = mode
     db.session.flush()
     return True
+
+
+def save_preferences(
+    user: User,
+    chosen: dict[str, Mode],
+    timezone: str | None,
+    current: dict[str, Mode] | None = None,
+) -> User:
+    """Record the modes that changed and the zone ("" or None: none); the caller commits."""
+    current = modes_for(user.email) if current is None else current
+    for kind_name, mode in chosen.items():
+        if current.get(kind_name) is not mode:
+            set_mode(user.email, kind_name, mode)
+    zone = (timezone or "").strip() or None
+    if user.timezone != zone:
+        user.timezone = zone
+    return user

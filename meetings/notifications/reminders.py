@@ -22,6 +22,7 @@ from meetings.mail import absolute_url
 from meetings.notifications.kinds import Kind, Rendered, register
 from meetings.notifications.models import Notification, NotificationStatus
 from meetings.notifications.planner import Planned, planner
+from meetings.notifications.recipients import recipient_zone
 from meetings.registrations.models import (
     SEATED,
     Category,
@@ -77,7 +78,7 @@ def _times(moment: datetime, venue_zone: str, reader_zone: str | None) -> dict:
 
 
 def _reader_zone(row: Notification) -> str | None:
-    return row.user.timezone if row.user is not None else None
+    return recipient_zone(row)
 
 
 # -- Participants, before the meeting -----------------------------------------------------

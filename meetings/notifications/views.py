@@ -1,14 +1,122 @@
-"""Pages: unsubscribe from one kind by the emailed link (no account needed)."""
+"""Pages: one's own email settings; a meeting's notification log for its staff, with "send
+again" for a failed email; unsubscribe from one kind by the emailed link (no account needed).
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+The log's queries are in log.py, the preferences' in preferences.py: the API shares them.
+"""
 
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from meetings.access.guards import require
+from meetings.accounts.models import User
+from meetings.core.forms import ConfirmForm
+from meetings.core.forms_flow import save_form
+from meetings.core.redirects import local_path
+from meetings.core.validation import parse_choice
 from meetings.extensions import csrf, db
+from meetings.mail.delivery import retry_message
 from meetings.notifications import kinds, unsubscribe
-from meetings.notifications.forms import ModeForm
-from meetings.notifications.models import MODE_LABELS, Mode
-from meetings.notifications.preferences import mode_for, set_mode
+from meetings.notifications.forms import ModeForm, mode_field, preferences_form
+from meetings.notifications.log import (
+    OUTCOME_LABELS,
+    Outcome,
+    outcome_counts,
+    page_of_log,
+    retry_problem,
+)
+from meetings.notifications.models import (
+    MODE_LABELS,
+    Mode,
+    Notification,
+)
+from meetings.notifications.preferences import mode_for, modes_for, save_preferences, set_mode
+from meetings.schedule.lookup import managed_meeting
 
 bp = Blueprint("notifications", __name__)
+PER_PAGE = 50
+
+
+# One's own settings.
+
+
+def _me() -> User:
+    require(current_user.is_authenticated, "Sign in to choose which emails you receive.")
+    return current_user._get_current_object()
+
+
+@bp.route("/account/notifications", methods=["GET", "POST"])
+def preferences():
+    user = _me()
+    optional = kinds.optional_kinds()
+    current = modes_for(user.email)
+    form = preferences_form(optional, current, user.timezone)
+
+    def save(values: dict) -> User:
+        chosen = {k.name: Mode(values[mode_field(k.name)]) for k in optional}
+        return save_preferences(user, chosen, values["timezone"], current)
+
+    if save_form(form, save):
+        flash("Your email settings are saved.", "success")
+        return redirect(url_for(".preferences"))
+    return render_template(
+        "notifications/preferences.html",
+        form=form,
+        optional=optional,
+        mandatory=[k for k in kinds.KINDS.values() if k.mandatory],
+        mode_field=mode_field,
+    )
+
+
+# A meeting's notification log, for its staff.
+
+
+@bp.get("/meetings/<int:meeting_id>/notifications")
+def meeting_log(meeting_id: int):
+    meeting = managed_meeting(meeting_id, "read its notifications")
+    wanted = request.args.get("status", "")
+    outcome = parse_choice(Outcome, wanted) if wanted else None
+    problem = None
+    if wanted and outcome is None:
+        problem = f"Unknown status {wanted!r}: choose one of " + ", ".join(Outcome) + "."
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
+    counts = outcome_counts(meeting.id)
+    total = counts[outcome.value] if outcome else sum(counts.values())
+    rows = [] if problem else page_of_log(meeting, outcome, page, PER_PAGE)
+    html = render_template(
+        "notifications/meeting_log.html",
+        meeting=meeting,
+        counts=counts,
+        labels=OUTCOME_LABELS,
+        selected=outcome.value if outcome else "",
+        problem=problem,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        button=ConfirmForm(),
+    )
+    return html, 400 if problem else 200
+
+
+@bp.post("/meetings/<int:meeting_id>/notifications/<int:notification_id>/retry")
+def retry(meeting_id: int, notification_id: int):
+    meeting = managed_meeting(meeting_id, "send its notifications again")
+    n = db.session.get(Notification, notification_id)
+    if n is None or n.meeting_id != meeting.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = local_path(request.form.get("next"), url_for(".meeting_log", meeting_id=meeting.id))
+    problem = retry_problem(n)
+    if problem is not None or not retry_message(n.message):
+        flash(f"Nothing sent to {n.recipient}. {problem or 'There is nothing to send.'}", "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"The email to {n.recipient} is on its way again.", "success")
+    return redirect(back)
+
+
+# Unsubscribing by the emailed link.
 
 
 def _read(token: str) -> tuple[str, list[kinds.Kind]]:

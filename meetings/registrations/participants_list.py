@@ -4,12 +4,16 @@ The conventional order: member-state delegations alphabetically by country name 
 delegation first, then delegates, then advisers), then the other categories.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from meetings.access.policies import can_manage_body
+from meetings.access.policies import (
+    can_manage_body,
+    can_see_all_personal_data,
+    can_see_personal_data,
+)
 from meetings.access.principal import Principal
 from meetings.core.countries import country_name
 from meetings.extensions import db
@@ -73,6 +77,22 @@ def audience_for(p: Principal, meeting: Meeting, registrations=()) -> Audience |
     return None
 
 
+# Whether the reader sees one entry's personal data (email, title, organisation, country).
+ShowsPersonal = Callable[[Registration], bool]
+
+
+def hides_all(registration: Registration) -> bool:
+    """The rule for no one in particular: personal data hidden (the safe default)."""
+    return False
+
+
+def personal_data_rule(p: Principal, meeting: Meeting) -> ShowsPersonal:
+    """policies.can_see_personal_data for one reader and one meeting's entries (no queries)."""
+    if can_see_all_personal_data(p, meeting):
+        return lambda registration: True
+    return lambda registration: can_see_personal_data(p, registration, meeting)
+
+
 def confirmed_registrations(meeting: Meeting) -> list[Registration]:
     stmt = sa.select(Registration).where(
         Registration.meeting_id == meeting.id,
@@ -120,8 +140,9 @@ def role_label(r: Registration) -> str:
     return CATEGORY_LABELS[r.category]
 
 
-def affiliation(r: Registration) -> str:
-    """What a badge shows under the name: the delegation, or else the organisation."""
+def affiliation(r: Registration, personal: bool = True) -> str:
+    """What a badge shows under the name: the delegation, or else the organisation (personal
+    data: empty when the reader may not see it)."""
     if r.category is Category.DELEGATION and r.delegation_country:
         return country_name(r.delegation_country)
-    return r.organisation
+    return r.organisation if personal else ""

@@ -8,7 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import joinedload
 
 from meetings.access.guards import current_principal, refuse, require
-from meetings.access.policies import can_manage_body
+from meetings.access.policies import (
+    PERSONAL_DATA_NOTE,
+    can_manage_body,
+    can_see_all_personal_data,
+)
 from meetings.accounts.models import User
 from meetings.accounts.secrets import digest
 from meetings.core.countries import country_name
@@ -29,6 +33,7 @@ from meetings.registrations.models import (
     RegistrationSettings,
     RegistrationStatus,
 )
+from meetings.registrations.participants_list import personal_data_rule
 from meetings.schedule.lookup import managed_meeting, visible_meeting
 from meetings.schedule.models import Meeting
 
@@ -42,6 +47,22 @@ def _labels() -> dict[str, Any]:
         "registration_status_labels": STATUS_LABELS,
         "registration_category_labels": CATEGORY_LABELS,
         "delegation_role_labels": DELEGATION_ROLE_LABELS,
+        # The one rule for personal data (meetings.access.policies), for every template.
+        "can_see_all_personal_data": lambda meeting: can_see_all_personal_data(
+            current_principal(), meeting
+        ),
+        "personal_data_note": PERSONAL_DATA_NOTE,
+    }
+
+
+def _personal_data(meeting: Meeting, registrations: list[Registration]) -> dict[str, Any]:
+    """What a staff list of registrations shows of each person (policies, no queries)."""
+    shows_personal = personal_data_rule(current_principal(), meeting)
+    shown = [shows_personal(r) for r in registrations]
+    return {
+        "shows_personal": shows_personal,
+        "any_personal": any(shown),
+        "personal_hidden": not all(shown),
     }
 
 
@@ -114,6 +135,7 @@ def manage(meeting_id: int):
         seated=sum(1 for r in registrations if r.status in SEATED),
         waiting=sum(1 for r in registrations if r.status is RegistrationStatus.WAITLISTED),
         button=ConfirmForm(),
+        **_personal_data(meeting, registrations),
     )
 
 
@@ -241,12 +263,14 @@ def nominate(meeting_id: int):
         db.session.commit()
         flash(f"{new.registration.name} nominated.", "success")
         return redirect(url_for(".nominate", meeting_id=meeting.id))
+    nominations = _delegations(meeting, countries)
     return render_template(
         "registrations/nominate.html",
         meeting=meeting,
         form=form,
         settings=services.settings_of(meeting),
-        nominations=_delegations(meeting, countries),
+        nominations=nominations,
+        **_personal_data(meeting, nominations),
     )
 
 

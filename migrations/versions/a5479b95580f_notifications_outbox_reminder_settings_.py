@@ -79,7 +79,7 @@ def upgrade():
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index('ix_notification_due', ['status', 'due_at'], unique=False)
-        batch_op.create_index('ix_notification_meeting', ['meeting_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_notification_meeting', ['meeting_id', 'due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_registration_id'), ['registration_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_user_id'), ['user_id'], unique=False)
@@ -89,10 +89,10 @@ def upgrade():
         batch_op.add_column(sa.Column('nfp_reminder_days', sa.Integer(), server_default='7', nullable=False))
         batch_op.add_column(sa.Column('approval_reminder_days', sa.Integer(), server_default='7', nullable=False))
         batch_op.create_check_constraint(
-            'nfp_reminder_days', 'nfp_reminder_days BETWEEN 0 AND 90'
+            'nfp_reminder_days', 'nfp_reminder_days BETWEEN 1 AND 90'
         )
         batch_op.create_check_constraint(
-            'approval_reminder_days', 'approval_reminder_days BETWEEN 0 AND 90'
+            'approval_reminder_days', 'approval_reminder_days BETWEEN 1 AND 90'
         )
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:

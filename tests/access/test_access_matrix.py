@@ -17,7 +17,10 @@ from meetings.accounts.tokens import create_token
 from meetings.core.models import utcnow
 from meetings.extensions import db
 from meetings.mechanisms.services import save_programme_area
+from meetings.notifications import unsubscribe
+from meetings.notifications.models import Notification, NotificationStatus
 from meetings.participants.services import add_participant
+from meetings.registrations.models import ImportStatus, ParticipantImport
 from meetings.registrations.services import register, save_settings
 from tests import factories
 from tests.conftest import _empty_tables, sign_in
@@ -109,6 +112,8 @@ def build_world() -> World:
     )
     w.things[("token", "-")] = Thing({"token": token.one()}, {"delegate"}, {"delegate"})
     _add_registrations(w, b_staff)
+    _add_notifications(w)
+    _add_imports(w)
     return w
 
 
@@ -134,6 +139,41 @@ def _add_registrations(w: World, b_staff: set[str]) -> None:
     w.things[("registration", "-")] = Thing(
         {"registration": mine}, {"delegate"} | b_staff, {"delegate"} | b_staff
     )
+
+
+def _add_notifications(w: World) -> None:
+    """A notification for P and for R, turned off by the delegate: nothing to send again."""
+    for variant in ("public", "restricted"):
+        objects = w.things[("meeting", variant)].objects
+        notification = Notification(
+            key=f"matrix:{variant}",
+            kind="registration_status",
+            recipient=w.users["delegate"].email,
+            meeting_id=objects["meeting"].id,
+            registration_id=objects["registration"].id,
+            status=NotificationStatus.SKIPPED,
+            reason="Turned off by the recipient.",
+        )
+        db.session.add(notification)
+        objects["notification"] = notification
+    db.session.commit()
+
+
+def _add_imports(w: World) -> None:
+    """A checked participants upload for P and for R, by M's secretariat: theirs alone."""
+    for variant in ("public", "restricted"):
+        objects = w.things[("meeting", variant)].objects
+        job = ParticipantImport(
+            meeting_id=objects["meeting"].id,
+            user_id=w.users["secretariat"].id,
+            filename="people.csv",
+            rows=[{"name": "I", "email": f"import-{variant}@example.org", "category": "observer"}],
+            status=ImportStatus.CHECKED,
+            results=[{"number": 2, "errors": {}, "status": "pending"}],
+        )
+        db.session.add(job)
+        objects["job"] = job
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -251,7 +291,9 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     },
     "participant_lists.badges": {"GET": Expect("manage", "meeting")},
     "participant_lists.import_upload": _form("meeting"),
-    "participant_lists.import_commit": {"POST": Expect("manage", "meeting", ok=302)},
+    # An upload (its rows are personal data) is its uploader's, M's secretariat here.
+    "participant_lists.import_job": {"GET": Expect("uploader", "meeting")},
+    "participant_lists.import_commit": {"POST": Expect("uploader", "meeting", ok=302)},
     # The write API, called with an empty JSON object: an allowed call gets as far as
     # validating it (422), an empty PATCH changes nothing (200), a delete is done (204) or
     # refused while the thing still has children (409: every mechanism and body here has).
@@ -316,6 +358,21 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "calendars.body_feed": {"GET": Expect("feed", "body")},
     "calendars.meeting_feed": {"GET": Expect("feed", "meeting")},
     "calendars.personal_feed": {"GET": Expect("open", ok=404)},
+    # Notifications: one's own email settings (a POST without data saves them as they are);
+    # a meeting's log and "send again" for its staff (nothing failed here: back to the log);
+    # the emailed unsubscribe link works for whoever holds it (its button turns the kind off,
+    # RFC 8058's one click too); an invalid link is a 404 (tests/notifications).
+    "notifications.preferences": {
+        "GET": Expect("signed_in"),
+        "POST": Expect("signed_in", ok=302),
+    },
+    "notifications.meeting_log": {"GET": Expect("manage", "meeting")},
+    "notifications.retry": {"POST": Expect("manage", "meeting", ok=302)},
+    "notifications.unsubscribe_page": {"GET": Expect("open"), "POST": Expect("open", ok=302)},
+    "notifications.unsubscribe_one_click": {"POST": Expect("open")},
+    "notifications_api.list_notifications": {"GET": Expect("manage", "meeting")},
+    "notifications_api.read_preferences": {"GET": Expect("signed_in")},
+    "notifications_api.update_preferences": {"PUT": Expect("signed_in")},
 }
 
 
@@ -377,6 +434,8 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
     for name in rule.arguments:
         if name == "secret":
             values[name] = "not-a-secret-anyone-was-sent"
+        elif name == "token":  # the guest's emailed unsubscribe link (signed with the app's key)
+            values[name] = unsubscribe.token_for("guest@example.org", "registration_status")
         elif name == "slug":
             family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
             values[name] = objs[family].slug
@@ -410,6 +469,8 @@ def _expected(expect: Expect, role: str, thing: Thing | None, method: str, is_ap
         return 403
     if thing is not None and role not in thing.sees:
         return 404
+    if expect.kind == "uploader" and role in thing.manages:
+        return expect.ok if role == "secretariat" else 404
     allowed = {"admin"} if expect.kind == "admin" else thing.manages if thing else EVERYONE
     if expect.kind in ("view", "follow") or role in (expect.allowed or allowed):
         return expect.ok

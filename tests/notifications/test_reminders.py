@@ -294,3 +294,17 @@ def test_turned_off_reminders_are_recorded_not_sent(app, clock, smtp_server):
     assert [(r.status, r.reason) for r in _rows("meeting_reminder")] == [
         (NotificationStatus.SKIPPED, "Turned off by the recipient.")
     ] * 2
+
+
+def test_the_zone_of_the_account_with_the_address_is_used_without_a_link(app, clock, smtp_server):
+    """Registered by form before signing up: the account's zone still applies by address."""
+    meeting = open_meeting(now=NOW)
+    _register(meeting, 1)
+    account = factories.user(email="p1@example.org")
+    account.timezone = "America/New_York"
+    db.session.commit()
+    plan()
+    clock.move_to(BEGINS - timedelta(hours=23))
+    sweep()
+    (message,) = smtp_server
+    assert "= Tue 01 Sep 2026, 21:00 (America/New_York, your time)" in message.get_content()
