@@ -4,14 +4,12 @@ failed for good (with the server's reason) when it refuses, re-sent after a dead
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 import time_machine
 from aiosmtpd.controller import Controller
 
 from meetings.core.models import utcnow
 from meetings.extensions import db
-from meetings.mail import queue_message
-from meetings.mail import delivery
+from meetings.mail import delivery, queue_message
 from meetings.mail.delivery import deliver_batch, requeue_due
 from meetings.mail.models import MessageStatus, OutgoingMessage
 from tests.conftest import _Collector, _free_port
