@@ -18,6 +18,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
@@ -41,11 +43,15 @@ api = Api()
 
 
 @event.listens_for(Engine, "connect")
-def _enable_sqlite_foreign_keys(dbapi_connection, _record):
-    """SQLite ignores foreign keys unless asked, on every connection."""
+def _configure_sqlite(dbapi_connection, _record):
+    """On every SQLite connection: enforce foreign keys (off unless asked); write-ahead
+    logging, so that pages keep reading while a worker writes (a large import); and wait
+    for the one writer at a time rather than fail at once."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
 
