@@ -1,5 +1,7 @@
 """Pages: the list of participants (page, CSV, XLSX, PDF), name badges and bulk import."""
 
+from collections import Counter
+
 from flask import (
     Blueprint,
     Response,
@@ -20,7 +22,12 @@ from meetings.access.policies import PERSONAL_DATA_NOTE
 from meetings.core.forms import ConfirmForm
 from meetings.extensions import db
 from meetings.registrations import exports, import_jobs, imports
-from meetings.registrations.models import STATUS_LABELS, ImportStatus, ParticipantImport
+from meetings.registrations.models import (
+    STATUS_LABELS,
+    ImportStatus,
+    ParticipantImport,
+    RegistrationStatus,
+)
 from meetings.registrations.participants_list import (
     Audience,
     audience_for,
@@ -185,7 +192,7 @@ def import_job(meeting_id: int, job_id: int):
             progress=import_jobs.progress_of(job),
         )
     if job.status is ImportStatus.IMPORTED:
-        flash(f"{job.saved} participants imported from {job.filename}.", "success")
+        flash(f"{job.saved} participants imported from {job.filename}{_by_status(job)}.", "success")
         return redirect(url_for(".show", meeting_id=meeting.id))
     if job.status is ImportStatus.FAILED:
         flash(job.message, "error")
@@ -204,6 +211,15 @@ def import_job(meeting_id: int, job_id: int):
         confirm_form=ConfirmForm(),
     )
     return page, 409 if job.message else 200
+
+
+def _by_status(job: ParticipantImport) -> str:
+    """ ": 95 confirmed, 4,905 on the waiting list" (what the imported rows got)."""
+    counts = Counter(r["status"] for r in job.results if r.get("status"))
+    if not counts:
+        return ""
+    parts = [f"{n:,} {STATUS_LABELS[RegistrationStatus(s)].lower()}" for s, n in counts.items()]
+    return ": " + ", ".join(parts)
 
 
 @bp.post("/meetings/<int:meeting_id>/participants-import/<int:job_id>/commit")

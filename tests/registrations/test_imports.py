@@ -89,7 +89,7 @@ def test_commit_saves_every_valid_row(client, staff):
     response = _commit(client, staff)
     assert response.status_code == 302
     page = client.get(response.location, follow_redirects=True).get_data(as_text=True)
-    assert "2 participants imported from people.csv." in page
+    assert "2 participants imported from people.csv: 2 confirmed." in page
     rows = db.session.scalars(sa.select(Registration).order_by(Registration.email)).all()
     assert [(r.email, r.category.value, r.delegation_role, r.source) for r in rows] == [
         ("green@example.org", "ngo", None, "import"),
