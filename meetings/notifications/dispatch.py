@@ -22,6 +22,7 @@ from meetings.extensions import db
 from meetings.mail.delivery import requeue_due
 from meetings.notifications.models import Notification, NotificationStatus
 from meetings.notifications.notify import process
+from meetings.notifications.preferences import chosen_modes
 
 BATCH = 200
 SWEEP_TASK = "notifications.sweep"
@@ -88,8 +89,9 @@ def dispatch_due(now: datetime | None = None, max_batches: int = 50) -> int:
     for _ in range(max_batches):
         moment = now or utcnow()
         batch = claim_due(moment)
+        chosen = chosen_modes(row.recipient for row in batch)
         for row in batch:
-            process(row, moment)
+            process(row, moment, chosen=chosen)
         db.session.commit()
         done += len(batch)
         if len(batch) < BATCH:

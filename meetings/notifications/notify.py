@@ -20,7 +20,7 @@ from meetings.extensions import db
 from meetings.mail.sender import queue_message
 from meetings.notifications import kinds, unsubscribe
 from meetings.notifications.models import Mode, Notification, NotificationStatus
-from meetings.notifications.preferences import mode_for
+from meetings.notifications.preferences import Chosen, mode_for
 
 
 def notify(
@@ -69,7 +69,12 @@ def _add(row: Notification) -> Notification | None:
     return row
 
 
-def process(row: Notification, now: datetime, context: dict[str, Any] | None = None) -> None:
+def process(
+    row: Notification,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+    chosen: Chosen | None = None,
+) -> None:
     """Settle one claimed notification: write its email, put it in the digest, or skip it.
 
     A failure to write it (no address, a template error) fails this row with its reason and
@@ -84,7 +89,7 @@ def process(row: Notification, now: datetime, context: dict[str, Any] | None = N
         return _settle(row, NotificationStatus.SKIPPED, reason)
     if not row.recipient:
         return _settle(row, NotificationStatus.FAILED, "The person has no email address.")
-    mode = mode_for(row.recipient, row.kind)
+    mode = mode_for(row.recipient, row.kind, chosen)
     if mode is Mode.OFF:
         return _settle(row, NotificationStatus.SKIPPED, "Turned off by the recipient.")
     if mode is Mode.DIGEST:

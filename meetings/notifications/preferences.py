@@ -7,18 +7,31 @@ from meetings.extensions import db
 from meetings.notifications import kinds
 from meetings.notifications.models import Mode, NotificationPreference
 
+Chosen = dict[tuple[str, str], Mode]
 
-def mode_for(email: str, kind_name: str) -> Mode:
+
+def mode_for(email: str, kind_name: str, chosen: Chosen | None = None) -> Mode:
+    """The mode for one address and kind; `chosen` (from chosen_modes) saves the query."""
     kind = kinds.get(kind_name)
     if kind.mandatory:
         return Mode.IMMEDIATE
-    chosen = db.session.scalar(
-        sa.select(NotificationPreference.mode).where(
-            NotificationPreference.email == email.lower(),
-            NotificationPreference.kind == kind_name,
-        )
+    email = email.lower()
+    if chosen is None:
+        chosen = chosen_modes([email])
+    return chosen.get((email, kind_name)) or kind.default_mode
+
+
+def chosen_modes(emails) -> Chosen:
+    """Every choice the addresses made, in one query (a sweep's batch asks once)."""
+    emails = sorted({e.lower() for e in emails if e})
+    if not emails:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            NotificationPreference.email, NotificationPreference.kind, NotificationPreference.mode
+        ).where(NotificationPreference.email.in_(emails))
     )
-    return chosen or kind.default_mode
+    return {(email, kind): mode for email, kind, mode in rows}
 
 
 def modes_for(email: str) -> dict[str, Mode]:
