@@ -73,10 +73,12 @@ def default_config(instance_path: str) -> dict:
         "MAIL_RETRY_BASE_SECONDS": _int("MAIL_RETRY_BASE_SECONDS", 30),
         "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 3600),
         "MAIL_LEASE_SECONDS": _int("MAIL_LEASE_SECONDS", 300),
-        "MAIL_REQUEUE_SECONDS": _int("MAIL_REQUEUE_SECONDS", 60),
+        "MAIL_REQUEUE_SECONDS": _int("MAIL_REQUEUE_SECONDS", 300),
         # Celery (workers/): the filesystem broker in the instance folder needs no server.
         "CELERY_BROKER_URL": os.environ.get("CELERY_BROKER_URL", "filesystem://"),
         "CELERY_RESULT_BACKEND": os.environ.get("CELERY_RESULT_BACKEND", ""),
+        # Where beat keeps its last run times (one file per beat process).
+        "CELERY_BEAT_SCHEDULE_FILE": os.environ.get("CELERY_BEAT_SCHEDULE_FILE", ""),
         "CELERY_TASK_ALWAYS_EAGER": os.environ.get("CELERY_TASK_ALWAYS_EAGER", "") == "1",
         # Notifications: how often the beat sweeps, plans and checks digests; digest hour.
         "NOTIFY_SWEEP_SECONDS": _int("NOTIFY_SWEEP_SECONDS", 30),

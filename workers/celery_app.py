@@ -45,7 +45,8 @@ def celery_settings(app: Flask) -> dict[str, Any]:
             name: {"task": task, "schedule": float(config[seconds])}
             for name, (task, seconds) in BEAT.items()
         },
-        "beat_schedule_filename": str(Path(app.instance_path) / "celerybeat-schedule"),
+        "beat_schedule_filename": config.get("CELERY_BEAT_SCHEDULE_FILE")
+        or str(Path(app.instance_path) / "celerybeat-schedule"),
     }
     if url.startswith("filesystem://"):
         folder = Path(app.instance_path) / "broker"

@@ -116,9 +116,10 @@ def _retry_later(message_id: int, attempts: int, error: str) -> str:
 def requeue_due(now: datetime | None = None, limit: int = 5000) -> int:
     """The sweep's part for mail: hand the broker what is due and not in its hands.
 
-    Rows a dead worker left `sending` past their lease are queued again; rows due (new ones
-    whose hand-over failed, retries whose backoff ran out) and not handed over in the last
-    MAIL_REQUEUE_SECONDS are handed over now. Returns how many were handed over.
+    Rows a dead worker left `sending` past their lease are queued again; retries whose
+    backoff ran out, and rows handed over more than MAIL_REQUEUE_SECONDS ago with nothing
+    come of it (the hand-over failed, the broker lost the task), are handed over now.
+    Returns how many were handed over.
     """
     now = now or utcnow()
     config = current_app.config
@@ -140,7 +141,9 @@ def requeue_due(now: datetime | None = None, limit: int = 5000) -> int:
             .where(
                 T.c.status == MessageStatus.QUEUED.value,
                 T.c.next_attempt_at <= now,
-                T.c.enqueued_at <= quiet,
+                # Not in the broker's hands: never handed over since its retry fell due,
+                # or handed over long ago with nothing come of it.
+                sa.or_(T.c.enqueued_at < T.c.next_attempt_at, T.c.enqueued_at <= quiet),
             )
             .order_by(T.c.next_attempt_at, T.c.id)
             .limit(limit)

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session as OrmSession
 
 from meetings.core.background import enqueue
+from meetings.core.models import utcnow
 from meetings.extensions import db
 from meetings.mail.models import OutgoingMessage
 
@@ -62,7 +63,11 @@ def queue_message(
 ) -> OutgoingMessage:
     """Add the message to the outbox in the current transaction; it leaves after the commit."""
     message = build_message(to, subject, text, html, headers)
+    now = utcnow()
     row = OutgoingMessage(
+        created_at=now,
+        next_attempt_at=now,
+        enqueued_at=now,  # handed over right after the commit
         key=key,
         kind=kind,
         meeting_id=meeting_id,

@@ -4,7 +4,7 @@ Both are notification kinds (meetings.notifications): the link must be received 
 the only way to confirm), the status messages follow the person's preference.
 """
 
-import uuid
+import secrets
 from collections.abc import Callable
 
 from flask import render_template
@@ -99,7 +99,7 @@ register(
 def send_confirmation_link(registration: Registration, secret: str) -> None:
     notify(
         REGISTRATION_LINK,
-        key=f"registration-link:{registration.id}:{uuid.uuid4().hex}",
+        key=f"registration-link:{registration.id}:{secrets.token_hex(6)}",
         recipient=registration.email,
         user_id=registration.user_id,
         meeting_id=registration.meeting_id,
@@ -112,7 +112,7 @@ def send_status(registration: Registration, event: str) -> None:
     """Tell the person what happened to their registration, and where it stands."""
     notify(
         REGISTRATION_STATUS,
-        key=f"registration-status:{registration.id}:{event}:{uuid.uuid4().hex}",
+        key=f"registration-status:{registration.id}:{event}:{secrets.token_hex(6)}",
         recipient=registration.email,
         user_id=registration.user_id,
         meeting_id=registration.meeting_id,
