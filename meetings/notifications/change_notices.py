@@ -74,7 +74,7 @@ def _session_changed(session: Session, changes: list[tuple[str, str, str]]) -> N
 def _registration_applies(row: Notification, _now: datetime) -> str | None:
     if row.meeting is None:
         return "The meeting was deleted."
-    registration = db.session.get(Registration, row.registration_id or 0)
+    registration = row.registration
     if registration is None or registration.status not in TOLD:
         return "The registration was withdrawn."
     return None

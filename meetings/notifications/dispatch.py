@@ -23,6 +23,7 @@ from meetings.mail.delivery import requeue_due
 from meetings.notifications.models import Notification, NotificationStatus
 from meetings.notifications.notify import process
 from meetings.notifications.preferences import chosen_modes
+from meetings.schedule.models import Meeting
 
 BATCH = 200
 SWEEP_TASK = "notifications.sweep"
@@ -76,7 +77,14 @@ def claim_due(now: datetime, limit: int = BATCH) -> list[Notification]:
         db.session.scalars(
             sa.select(Notification)
             .where(Notification.id.in_(ids))
-            .options(selectinload(Notification.meeting), selectinload(Notification.user))
+            .options(
+                selectinload(Notification.meeting).selectinload(Meeting.sessions),
+                selectinload(Notification.meeting).selectinload(Meeting.body),
+                selectinload(Notification.user),
+                selectinload(Notification.account),
+                selectinload(Notification.registration),
+                selectinload(Notification.message),
+            )
             .order_by(Notification.due_at, Notification.id)
             .execution_options(populate_existing=True)
         )

@@ -21,6 +21,7 @@ from meetings.mail.models import OutgoingMessage
 
 if TYPE_CHECKING:
     from meetings.accounts.models import User
+    from meetings.registrations.models import Registration
     from meetings.schedule.models import Meeting
 
 
@@ -101,6 +102,11 @@ class Notification(db.Model):
     message: Mapped[OutgoingMessage | None] = relationship()
     user: Mapped["User | None"] = relationship()
     meeting: Mapped["Meeting | None"] = relationship()
+    registration: Mapped["Registration | None"] = relationship()
+    # The account with the recipient's address, linked or not (its zone, for times).
+    account: Mapped["User | None"] = relationship(
+        primaryjoin="foreign(Notification.recipient) == User.email", viewonly=True
+    )
 
     def __repr__(self) -> str:
         return f"<Notification {self.key} {self.status}>"

@@ -77,8 +77,8 @@ def process(
 ) -> None:
     """Settle one claimed notification: write its email, put it in the digest, or skip it.
 
-    A failure to write it (no address, a template error) fails this row with its reason and
-    leaves the caller's transaction, and so the rest of a batch, intact.
+    A failure to write it (no address, a template error) fails this row with its reason; it
+    happens before anything is added, so the rest of a batch goes on.
     """
     kind = kinds.KINDS.get(row.kind)
     row.processed_at = now
@@ -95,15 +95,15 @@ def process(
     if mode is Mode.DIGEST:
         return _settle(row, NotificationStatus.DIGEST, "")
     try:
-        with db.session.begin_nested():
-            write(row, kind, context or {})
+        rendered = kind.render(row, context or {})
     except (TemplateError, LookupError, TypeError, ValueError, AttributeError) as error:
         current_app.logger.exception("Could not write notification %s", row.key)
-        _settle(row, NotificationStatus.FAILED, f"Could not write the message: {error}")
+        return _settle(row, NotificationStatus.FAILED, f"Could not write the message: {error}")
+    write(row, kind, rendered)
 
 
-def write(row: Notification, kind: kinds.Kind, context: dict[str, Any]) -> None:
-    rendered = kind.render(row, context)
+def write(row: Notification, kind: kinds.Kind, rendered: kinds.Rendered) -> None:
+    """Put the written message in the outbox; it is inserted with the batch's commit."""
     footer = ""
     headers: dict[str, str] = {"X-Notification-Key": row.key}
     if not kind.mandatory:
@@ -112,7 +112,7 @@ def write(row: Notification, kind: kinds.Kind, context: dict[str, Any]) -> None:
             f"\nTo stop these emails: {unsubscribe.page_url(row.recipient, kind.name)}\n"
         )
         headers.update(unsubscribe.headers(row.recipient, kind.name))
-    message = queue_message(
+    row.message = queue_message(
         row.recipient,
         rendered.subject,
         rendered.text + footer,
@@ -122,8 +122,6 @@ def write(row: Notification, kind: kinds.Kind, context: dict[str, Any]) -> None:
         sensitive=kind.sensitive,
         headers=headers,
     )
-    db.session.flush()
-    row.message_db_id = message.id
     row.status = NotificationStatus.QUEUED
     row.reason = ""
 

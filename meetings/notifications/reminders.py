@@ -118,7 +118,7 @@ def meeting_reminder_applies(row: Notification, now: datetime) -> str | None:
     moot = _no_longer(row.meeting, key_date, now)
     if moot:
         return moot
-    registration = db.session.get(Registration, row.registration_id or 0)
+    registration = row.registration
     if registration is None or registration.status is not RegistrationStatus.CONFIRMED:
         return "The registration is no longer confirmed."
     if _nearer_reminder_due(row, now):

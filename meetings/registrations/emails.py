@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from flask import render_template
 
-from meetings.extensions import db
 from meetings.mail import absolute_url
 from meetings.notifications.kinds import Kind, Rendered, register
 from meetings.notifications.models import Notification
@@ -44,7 +43,7 @@ CONFIRMED_EVENT = {
 
 
 def _registration(row: Notification) -> Registration:
-    return db.session.get(Registration, row.registration_id)
+    return row.registration
 
 
 def render_link(row: Notification, context: dict) -> Rendered:
