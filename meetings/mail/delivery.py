@@ -16,6 +16,7 @@ MAIL_MAX_ATTEMPTS, then fails it. The backoff lives in the row's next_attempt_at
 broker countdown, so no retry is lost when a worker or the broker stops.
 """
 
+import time
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -33,15 +34,21 @@ T = OutgoingMessage.__table__
 
 
 def deliver_batch(ids: list[int]) -> dict[str, int]:
-    """Send each queued message of `ids` that is due; return counts by outcome."""
-    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
+    """Send each queued message of `ids` that is due; return counts by outcome.
+
+    The batch is claimed in one statement and each outcome committed as it comes. Should
+    sending take longer than half the lease (a very slow server), the rest is given back
+    before the lease could hand it to another worker: a claim is never held past it.
+    """
+    counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0, "given back": 0}
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1] or "no-reply@localhost"
-    for message_id in ids:
-        claimed = _claim(message_id)
-        if claimed is None:
-            counts["skipped"] += 1
-            continue
-        raw, recipient, attempts = claimed
+    claimed = _claim(ids)
+    counts["skipped"] = len(ids) - len(claimed)
+    deadline = time.monotonic() + current_app.config["MAIL_LEASE_SECONDS"] / 2
+    for position, (message_id, raw, recipient, attempts) in enumerate(claimed):
+        if time.monotonic() > deadline:
+            counts["given back"] = _give_back([c[0] for c in claimed[position:]])
+            break
         try:
             send_raw(raw, sender, recipient)
         except PermanentFailure as error:
@@ -55,13 +62,14 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
     return counts
 
 
-def _claim(message_id: int) -> tuple[bytes, str, int] | None:
+def _claim(ids: list[int]) -> list[tuple[int, bytes, str, int]]:
+    """Take the queued, due messages among `ids` (queued -> sending), committed at once."""
     now = utcnow()
     with db.engine.begin() as conn:
-        row = conn.execute(
+        rows = conn.execute(
             T.update()
             .where(
-                T.c.id == message_id,
+                T.c.id.in_(sorted(set(ids))),
                 T.c.status == MessageStatus.QUEUED.value,
                 T.c.next_attempt_at <= now,
             )
@@ -70,11 +78,27 @@ def _claim(message_id: int) -> tuple[bytes, str, int] | None:
                 claimed_at=now,
                 attempts=T.c.attempts + 1,
             )
-            .returning(T.c.raw, T.c.recipient, T.c.attempts)
-        ).first()
-    if row is None or row.raw is None:
-        return None
-    return row.raw, row.recipient, row.attempts
+            .returning(T.c.id, T.c.raw, T.c.recipient, T.c.attempts)
+        ).all()
+    return sorted((r.id, r.raw, r.recipient, r.attempts) for r in rows if r.raw is not None)
+
+
+def _give_back(ids: list[int]) -> int:
+    now = utcnow()
+    with db.engine.begin() as conn:
+        result = conn.execute(
+            T.update()
+            .where(T.c.id.in_(ids), T.c.status == MessageStatus.SENDING.value)
+            .values(
+                status=MessageStatus.QUEUED.value,
+                attempts=T.c.attempts - 1,
+                # Due now and not in the broker's hands: the next sweep hands it over.
+                next_attempt_at=now,
+                enqueued_at=now - timedelta(seconds=1),
+            )
+            .returning(T.c.id)
+        ).all()
+    return len(result)
 
 
 def _finish(message_id: int, status: MessageStatus, error: str) -> None:

@@ -95,8 +95,19 @@ def test_a_task_delivered_twice_sends_once(app, smtp_server):
         "failed": 0,
         "retry": 0,
         "skipped": 2,
+        "given back": 0,
     }
     assert len(smtp_server) == 1
+
+
+def test_a_batch_slower_than_half_its_lease_gives_the_rest_back(app, smtp_server):
+    app.config["MAIL_LEASE_SECONDS"] = 0  # no time at all: everything is given back
+    ids = _queue("aiko@example.org", "bao@example.org")
+    assert smtp_server == []
+    assert [(_row(i).status, _row(i).attempts) for i in ids] == [(MessageStatus.QUEUED, 0)] * 2
+    app.config["MAIL_LEASE_SECONDS"] = 300
+    assert requeue_due() == 2  # the next sweep hands them over, and they go
+    assert sorted(m["To"] for m in smtp_server) == ["aiko@example.org", "bao@example.org"]
 
 
 def test_a_message_left_sending_by_a_dead_worker_is_sent_again_after_its_lease(
