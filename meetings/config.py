@@ -89,4 +89,8 @@ def default_config(instance_path: str) -> dict:
         "IMPORT_INLINE_ROWS": _int("IMPORT_INLINE_ROWS", 200),
         "IMPORT_RESUME_SECONDS": _int("IMPORT_RESUME_SECONDS", 60),
         "IMPORT_STALLED_SECONDS": _int("IMPORT_STALLED_SECONDS", 900),
+        # Documents: files outside the web root, named by content hash; the largest upload.
+        "DOCUMENT_STORAGE_PATH": os.environ.get("DOCUMENT_STORAGE_PATH")
+        or str(Path(instance_path) / "documents"),
+        "DOCUMENT_MAX_BYTES": _int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024),
     }

@@ -1,0 +1,1 @@
+"""Meeting documents and outcome documents: their files, checked and stored."""
