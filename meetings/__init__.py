@@ -17,16 +17,14 @@ from meetings.bodies import views as bodies_views
 from meetings.calendars import subscription_views
 from meetings.calendars import views as calendars_views
 from meetings.config import default_config
-from meetings.core import errors, ids, security, templating
+from meetings.core import after_commit, errors, ids, security, templating
 from meetings.core import views as core_views
 from meetings.core.api import document_security
 from meetings.extensions import api, csrf, db, migrate
-from meetings.mail import init_app as mail_init_app
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
 from meetings.notifications import api as notifications_api
 from meetings.notifications import change_notices, reminders
-from meetings.notifications import dispatch as notifications_dispatch
 from meetings.notifications import views as notifications_views
 from meetings.participants import views as participants_views
 from meetings.registrations import api as registrations_api
@@ -86,8 +84,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     accounts_session.init_app(app)
     audit_recorder.init_app(app)
-    mail_init_app(app)
-    notifications_dispatch.init_app(app)
+    after_commit.init_app(app)
     init_celery(app)
     security.init_app(app)
     api.init_app(app)

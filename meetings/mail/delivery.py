@@ -27,6 +27,7 @@ from meetings.core.background import enqueue
 from meetings.core.models import utcnow
 from meetings.extensions import db
 from meetings.mail.models import MessageStatus, OutgoingMessage
+from meetings.mail.sender import hand_over_after_commit
 from meetings.mail.transport import PermanentFailure, TemporaryFailure, send_raw
 
 DELIVER_TASK = "mail.deliver_messages"
@@ -196,5 +197,5 @@ def retry_message(message: OutgoingMessage) -> bool:
     message.next_attempt_at = utcnow()
     message.enqueued_at = utcnow()
     message.last_error = ""
-    db.session.info.setdefault("mail_new_messages", []).append(message)
+    hand_over_after_commit(message)
     return True

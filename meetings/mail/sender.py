@@ -10,16 +10,14 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import make_msgid
 
-import sqlalchemy as sa
-from flask import Flask, current_app
-from sqlalchemy.orm import Session as OrmSession
+from flask import current_app
 
+from meetings.core.after_commit import later, on_commit
 from meetings.core.background import enqueue
 from meetings.core.models import utcnow
 from meetings.extensions import db
 from meetings.mail.models import OutgoingMessage
 
-NEW_KEY = "mail_new_messages"
 DELIVER_TASK = "mail.deliver_messages"
 BATCH = 100
 
@@ -78,9 +76,8 @@ def queue_message(
         raw=message.as_bytes(policy=message.policy.clone(linesep="\r\n")),
         sensitive=sensitive,
     )
-    session = db.session()
-    session.add(row)
-    session.info.setdefault(NEW_KEY, []).append(row)
+    db.session.add(row)
+    hand_over_after_commit(row)
     return row
 
 
@@ -89,21 +86,15 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Out
     return queue_message(to, subject, text, html)
 
 
-def _after_commit(session: OrmSession) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # a savepoint released: the real commit is still to come
-    rows = session.info.pop(NEW_KEY, [])
+def hand_over_after_commit(row: OutgoingMessage) -> None:
+    """Give the message to a worker once the current transaction commits."""
+    later(HAND_OVER, row)
+
+
+def _hand_over(rows: list[OutgoingMessage]) -> None:
     ids = [row.id for row in rows if row.id is not None]
     for start in range(0, len(ids), BATCH):
         enqueue(DELIVER_TASK, ids[start : start + BATCH])
 
 
-def _discard(session: OrmSession, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(NEW_KEY, None)
-
-
-def init_app(app: Flask) -> None:
-    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _discard)):
-        if not sa.event.contains(db.session, name, listener):
-            sa.event.listen(db.session, name, listener)
+on_commit(HAND_OVER := "mail.hand_over", _hand_over)

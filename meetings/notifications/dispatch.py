@@ -12,10 +12,9 @@ never not at all.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
+from meetings.core.after_commit import later, on_commit
 from meetings.core.background import enqueue
 from meetings.core.models import utcnow
 from meetings.extensions import db
@@ -27,30 +26,14 @@ from meetings.schedule.models import Meeting
 
 BATCH = 200
 SWEEP_TASK = "notifications.sweep"
-WANTED = "notifications_sweep_wanted"
 
 
 def sweep_after_commit() -> None:
     """Ask for a sweep as soon as the current transaction commits (notices due now)."""
-    db.session().info[WANTED] = True
+    later(SWEEP_TASK)
 
 
-def _after_commit(session: OrmSession) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # a savepoint released: the real commit is still to come
-    if session.info.pop(WANTED, False):
-        enqueue(SWEEP_TASK)
-
-
-def _discard(session: OrmSession, previous_transaction) -> None:
-    if not previous_transaction.nested:
-        session.info.pop(WANTED, None)
-
-
-def init_app(app: Flask) -> None:
-    for name, listener in (("after_commit", _after_commit), ("after_soft_rollback", _discard)):
-        if not sa.event.contains(db.session, name, listener):
-            sa.event.listen(db.session, name, listener)
+on_commit(SWEEP_TASK, lambda _requests: enqueue(SWEEP_TASK))  # one sweep, however asked
 
 
 def claim_due(now: datetime, limit: int = BATCH) -> list[Notification]:

@@ -42,7 +42,7 @@ def preferences_form(
     """The settings form, one radio group per optional kind, starting from the current values."""
 
     class Form(PreferencesForm):
-        pass
+        """A class of its own per request: the kinds' fields are added to it below."""
 
     for kind in optional:
         field = RadioField(kind.label, choices=MODE_CHOICES, default=modes[kind.name].value)

@@ -95,29 +95,27 @@ register(
 )
 
 
-def send_confirmation_link(registration: Registration, secret: str) -> None:
+def _tell(registration: Registration, kind: str, what: str, **extra) -> None:
+    """Notify the registered person; `what` makes the key one of its own (events repeat)."""
     notify(
-        REGISTRATION_LINK,
-        key=f"registration-link:{registration.id}:{secrets.token_hex(6)}",
+        kind,
+        key=f"{kind.replace('_', '-')}:{registration.id}:{what}{secrets.token_hex(6)}",
         recipient=registration.email,
         user_id=registration.user_id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
-        context={"url": absolute_url("registrations.confirm", secret=secret)},
+        **extra,
     )
+
+
+def send_confirmation_link(registration: Registration, secret: str) -> None:
+    url = absolute_url("registrations.confirm", secret=secret)
+    _tell(registration, REGISTRATION_LINK, "", context={"url": url})
 
 
 def send_status(registration: Registration, event: str) -> None:
     """Tell the person what happened to their registration, and where it stands."""
-    notify(
-        REGISTRATION_STATUS,
-        key=f"registration-status:{registration.id}:{event}:{secrets.token_hex(6)}",
-        recipient=registration.email,
-        user_id=registration.user_id,
-        meeting_id=registration.meeting_id,
-        registration_id=registration.id,
-        payload={"event": event},
-    )
+    _tell(registration, REGISTRATION_STATUS, f"{event}:", payload={"event": event})
 
 
 def send_moved_up(registrations: list[Registration]) -> None:
