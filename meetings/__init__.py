@@ -20,6 +20,9 @@ from meetings.config import default_config
 from meetings.core import after_commit, errors, ids, security, templating
 from meetings.core import views as core_views
 from meetings.core.api import document_security
+from meetings.documents import api as documents_api
+from meetings.documents import file_cleanup, reading
+from meetings.documents import views as documents_views
 from meetings.extensions import api, csrf, db, migrate
 from meetings.mechanisms import api as mechanisms_api
 from meetings.mechanisms import views as mechanisms_views
@@ -33,11 +36,15 @@ from meetings.registrations import views as registrations_views
 from meetings.schedule import api as schedule_api
 from meetings.schedule import sessions_api
 from meetings.schedule import views as schedule_views
+from meetings.search import api as search_api
+from meetings.search import index as search_index
+from meetings.search import views as search_views
 from meetings.seeding import cli as seeding_cli
 from workers.celery_app import init_celery
 
 # Notification kinds register themselves when their modules load.
 NOTIFICATION_KINDS = (change_notices, reminders)
+DOCUMENT_TASKS = (reading,)  # registers its after-commit hand-over
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -53,6 +60,8 @@ PAGES = (
     registrations_views,
     participant_list_views,
     notifications_views,
+    documents_views,
+    search_views,
 )
 APIS = (
     mechanisms_api,
@@ -62,6 +71,8 @@ APIS = (
     audit_api,
     registrations_api,
     notifications_api,
+    documents_api,
+    search_api,
 )
 
 
@@ -85,6 +96,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     accounts_session.init_app(app)
     audit_recorder.init_app(app)
     after_commit.init_app(app)
+    file_cleanup.init_app(app)
+    search_index.init_app(app)
     init_celery(app)
     security.init_app(app)
     api.init_app(app)

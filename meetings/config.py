@@ -93,4 +93,6 @@ def default_config(instance_path: str) -> dict:
         "DOCUMENT_STORAGE_PATH": os.environ.get("DOCUMENT_STORAGE_PATH")
         or str(Path(instance_path) / "documents"),
         "DOCUMENT_MAX_BYTES": _int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024),
+        # How often a worker looks for uploaded files whose text is still to be read.
+        "DOCUMENT_TEXT_SECONDS": _int("DOCUMENT_TEXT_SECONDS", 120),
     }

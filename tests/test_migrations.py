@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from meetings.extensions import db
+from meetings.search.models import include_name
 from tests.conftest import PG_URL, _psycopg, make_app
 
 
@@ -34,7 +35,9 @@ def fresh_database(backend: str, tmp_path) -> Iterator[str]:
 
 def _diff(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -18,6 +18,7 @@ BEAT = {
     "plan": ("notifications.plan", "NOTIFY_PLAN_SECONDS"),
     "digests": ("notifications.digests", "NOTIFY_DIGEST_CHECK_SECONDS"),
     "imports": ("registrations.resume_imports", "IMPORT_RESUME_SECONDS"),
+    "document_text": ("documents.read_pending", "DOCUMENT_TEXT_SECONDS"),
 }
 
 

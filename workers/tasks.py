@@ -6,6 +6,7 @@ database first (see meetings.mail.delivery and meetings.notifications.dispatch).
 
 from celery import shared_task
 
+from meetings.documents import reading
 from meetings.mail.delivery import deliver_batch
 from meetings.notifications.digest import send_digests
 from meetings.notifications.dispatch import sweep as sweep_due
@@ -46,3 +47,13 @@ def run_import(self, job_id: int) -> None:
 @shared_task(name="registrations.resume_imports")
 def resume_imports() -> int:
     return import_jobs.resume_stalled()
+
+
+@shared_task(name="documents.read_text")
+def read_document_text(ids: list[int]) -> dict[str, int]:
+    return reading.read_files([int(i) for i in ids])
+
+
+@shared_task(name="documents.read_pending")
+def read_pending_document_text() -> dict[str, int]:
+    return reading.read_pending()

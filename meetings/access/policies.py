@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from meetings.access.principal import Principal
 from meetings.bodies.models import Body
 from meetings.core.visibility import Visibility
+from meetings.documents.models import Document, DocumentStatus
 from meetings.mechanisms.models import Mechanism
 from meetings.registrations.models import Registration
 from meetings.schedule.models import Meeting, Session
@@ -55,6 +56,32 @@ def can_view_meeting(p: Principal, meeting: Meeting) -> bool:
 def can_view_session(p: Principal, session: Session) -> bool:
     meeting = session.meeting
     return can_view_meeting(p, meeting) and _meeting_gate(p, session.visibility, meeting)
+
+
+def can_view_document(p: Principal, document: Document) -> bool:
+    """Every gate of its body, meeting and session, its own level; drafts to staff only."""
+    body = document.body
+    if document.deleted_at is not None:
+        return False
+    if document.meeting is not None:
+        if not can_view_meeting(p, document.meeting):
+            return False
+        if document.session is not None and not can_view_session(p, document.session):
+            return False
+        if not _meeting_gate(p, document.visibility, document.meeting):
+            return False
+    elif not (
+        can_view_body(p, body) and _body_gate(p, document.visibility, body.mechanism_id, body.id)
+    ):
+        return False
+    return document.status is not DocumentStatus.DRAFT or p.is_body_staff(
+        body.mechanism_id, body.id
+    )
+
+
+def can_manage_document(p: Principal, document: Document) -> bool:
+    """Edit, upload to, adopt, supersede or delete: the body's staff."""
+    return document.deleted_at is None and can_manage_body(p, document.body)
 
 
 def can_create_mechanism(p: Principal) -> bool:
@@ -184,3 +211,19 @@ def session_visible(p: Principal) -> sa.ColumnElement[bool]:
     if p.is_admin:
         return sa.true()
     return sa.and_(meeting_visible(p), _meeting_level_gate(p, Session.visibility))
+
+
+def document_visible(p: Principal) -> sa.ColumnElement[bool]:
+    """Expects Document joined to its Body and Mechanism, and outer-joined to its Meeting
+    (tabled at) and Session, so that a document without them passes their gates."""
+    live = Document.deleted_at.is_(None)
+    if p.is_admin:
+        return live
+    return sa.and_(
+        live,
+        body_visible(p),
+        _meeting_level_gate(p, Meeting.visibility),
+        _meeting_level_gate(p, Session.visibility),
+        _meeting_level_gate(p, Document.visibility),
+        sa.or_(Document.status != DocumentStatus.DRAFT.value, _body_staff(p)),
+    )

@@ -22,6 +22,7 @@ from meetings.audit.models import AuditAction, AuditEntry
 from meetings.bodies.models import Body
 from meetings.calendars.models import FeedToken, Follow
 from meetings.core.models import utcnow
+from meetings.documents.models import Document, DocumentFile
 from meetings.extensions import db, wants_json
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 from meetings.participants.models import Participant
@@ -30,7 +31,15 @@ from meetings.schedule.models import Meeting, Session
 
 # Never written to the log, only noted as changed.
 SECRET_FIELDS = {"password_hash", "session_nonce", "token_hash", "confirmation_hash"}
-QUIET_FIELDS = {"created_at", "updated_at", "last_used_at", "last_sign_in_at"}
+QUIET_FIELDS = {
+    "created_at",
+    "updated_at",
+    "last_used_at",
+    "last_sign_in_at",
+    "text",  # a document file's words, read by a worker for search
+    "text_status",
+    "text_error",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,11 @@ def _by_meeting(conn, meeting_id: int | None) -> int | None:
     return conn.scalar(stmt.where(Meeting.id == meeting_id))
 
 
+def _by_document(conn, document_id: int | None) -> int | None:
+    stmt = sa.select(Body.mechanism_id).join(Document, Document.body_id == Body.id)
+    return conn.scalar(stmt.where(Document.id == document_id))
+
+
 def _of_meeting(obj: Any, conn) -> int | None:
     """A session's or participant's mechanism, even when its meeting went in the same flush."""
     meeting = sa.inspect(obj).attrs.meeting.loaded_value if hasattr(obj, "meeting") else None
@@ -120,6 +134,11 @@ AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]
     Follow: (_follow_label, _of_follow),
     FeedToken: (lambda o: f"calendar feed of user {o.user_id}", lambda o, c: None),
     Registration: (lambda o: f"{o.name} <{o.email}>", lambda o, c: _by_meeting(c, o.meeting_id)),
+    Document: (lambda o: o.symbol or o.title, lambda o, c: _of_body(o, c)),
+    DocumentFile: (
+        lambda o: f"{o.filename} ({o.language}, revision {o.revision})",
+        lambda o, c: _by_document(c, o.document_id),
+    ),
     RegistrationSettings: (
         lambda o: f"registration of meeting {o.meeting_id}",
         lambda o, c: _by_meeting(c, o.meeting_id),

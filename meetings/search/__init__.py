@@ -1,0 +1,1 @@
+"""Search across documents and meetings, on SQLite (FTS5) and PostgreSQL (full-text search)."""

@@ -1,0 +1,139 @@
+"""Find documents and meetings by their words and by filters, as the viewer may see them.
+
+Every word of the query must appear, as a word or the start of one ("strat" finds
+"strategic"), in the title, symbol or text of a document, or in the title, theme, place or
+body of a meeting. Results come newest first, so both databases list them in the same order.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from meetings.access.policies import meeting_visible
+from meetings.access.principal import Principal
+from meetings.bodies.models import Body
+from meetings.documents.models import Document, DocumentFile, DocumentStatus, DocumentType
+from meetings.documents.services import visible_documents_query
+from meetings.extensions import db
+from meetings.mechanisms.models import Mechanism
+from meetings.schedule.models import Meeting
+from meetings.search.models import FTS_TABLE, SearchEntry
+from meetings.search.terms import query_words
+
+AdoptedAt = sa.orm.aliased(Meeting, name="adopted_at")
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    text: str = ""
+    mechanism_id: int | None = None
+    body_id: int | None = None
+    types: tuple[DocumentType, ...] = ()
+    statuses: tuple[DocumentStatus, ...] = ()
+    language: str | None = None
+    year: int | None = None
+
+    @property
+    def words(self) -> list[str]:
+        return query_words(self.text)
+
+    @property
+    def documents_only(self) -> bool:
+        """Filters that only documents have: meetings are left out of the results."""
+        return bool(self.types or self.statuses or self.language)
+
+
+@dataclass
+class Results:
+    items: list = field(default_factory=list)
+    total: int = 0
+
+
+def matching_entries(words: list[str]) -> sa.ColumnElement[bool]:
+    """SearchEntry rows holding every word (as a prefix), by the database's own index."""
+    if db.engine.dialect.name == "postgresql":
+        query = " & ".join(f"{w}:*" for w in words)
+        vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), SearchEntry.terms)
+        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query)
+        return vector.bool_op("@@")(tsquery)
+    query = " ".join(f'"{w}"*' for w in words)
+    fts = sa.table(FTS_TABLE, sa.column("rowid"))
+    matched = sa.select(fts.c.rowid).where(sa.text(f"{FTS_TABLE} MATCH :fts_query"))
+    return SearchEntry.id.in_(matched.params(fts_query=query))
+
+
+def search_documents(viewer: Principal, f: SearchFilter, page: int, per_page: int) -> Results:
+    stmt = visible_documents_query(viewer).outerjoin(
+        AdoptedAt, Document.adopted_at_id == AdoptedAt.id
+    )
+    if f.words:
+        matched = sa.select(SearchEntry.document_id).where(matching_entries(f.words))
+        stmt = stmt.where(Document.id.in_(matched))
+    if f.mechanism_id:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id:
+        stmt = stmt.where(Document.body_id == f.body_id)
+    if f.types:
+        stmt = stmt.where(Document.type.in_([t.value for t in f.types]))
+    if f.statuses:
+        stmt = stmt.where(Document.status.in_([s.value for s in f.statuses]))
+    if f.language:
+        has_language = sa.select(DocumentFile.id).where(
+            DocumentFile.document_id == Document.id, DocumentFile.language == f.language
+        )
+        stmt = stmt.where(has_language.exists())
+    if f.year:
+        first, last = date(f.year, 1, 1), date(f.year, 12, 31)
+        stmt = stmt.where(
+            sa.or_(
+                Document.adopted_on.between(first, last),
+                AdoptedAt.start_date.between(first, last),
+                Meeting.start_date.between(first, last),
+            )
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    newest = sa.func.coalesce(Document.adopted_on, AdoptedAt.start_date, Meeting.start_date)
+    stmt = (
+        stmt.options(
+            selectinload(Document.files),
+            selectinload(Document.body).selectinload(Body.mechanism),
+            selectinload(Document.meeting),
+            selectinload(Document.adopted_at),
+        )
+        .order_by(newest.desc().nulls_last(), Document.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Results(list(db.session.scalars(stmt)), total or 0)
+
+
+def search_meetings(viewer: Principal, f: SearchFilter, page: int, per_page: int) -> Results:
+    if f.documents_only:
+        return Results()
+    stmt = (
+        sa.select(Meeting)
+        .join(Body, Meeting.body_id == Body.id)
+        .join(Mechanism, Body.mechanism_id == Mechanism.id)
+        .where(meeting_visible(viewer))
+    )
+    if f.words:
+        matched = sa.select(SearchEntry.meeting_id).where(matching_entries(f.words))
+        stmt = stmt.where(Meeting.id.in_(matched))
+    if f.mechanism_id:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id:
+        stmt = stmt.where(Meeting.body_id == f.body_id)
+    if f.year:
+        stmt = stmt.where(
+            Meeting.start_date <= date(f.year, 12, 31), Meeting.end_date >= date(f.year, 1, 1)
+        )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    stmt = (
+        stmt.options(selectinload(Meeting.body).selectinload(Body.mechanism))
+        .order_by(Meeting.start_date.desc(), Meeting.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Results(list(db.session.scalars(stmt)), total or 0)
