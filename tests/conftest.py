@@ -73,6 +73,7 @@ def make_app(url: str, tmp_path) -> Flask:
             # integration tests (tests/workers) run real workers on real brokers instead.
             "CELERY_TASK_ALWAYS_EAGER": True,
             "CELERY_BROKER_URL": "memory://",
+            "DOCUMENT_STORAGE_PATH": str(tmp_path / "documents"),
         }
     )
 

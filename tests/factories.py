@@ -106,3 +106,19 @@ def nfp_of(mech, country_code, **fields):
 
 def delegate_of(mech, **fields):
     return user(roles=[{"role": "delegate", "mechanism_id": mech.id}], **fields)
+
+
+def document(of_body=None, meeting=None, upload=None, **fields):
+    """A document of the body (or of the meeting's body), committed; `upload` is an
+    (filename, bytes[, language]) tuple for its first file."""
+    from meetings.documents.services import Upload, create_document
+
+    values = {"type": "information", "title": "Information note", "status": "issued"}
+    values.update(fields)
+    if meeting is not None:
+        values.setdefault("meeting_id", meeting.id)
+    the_body = of_body or (meeting.body if meeting is not None else body())
+    file = Upload(*upload) if upload else None
+    result = create_document(the_body, upload=file, **values)
+    db.session.commit()
+    return result

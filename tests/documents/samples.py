@@ -108,3 +108,27 @@ def _zip(parts: dict[str, str]) -> bytes:
         for name, text in parts.items():
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def pdf_with_text(*lines: str) -> bytes:
+    """A real PDF whose pages carry the lines as text (one page per line)."""
+    document = FPDF()
+    document.set_font("helvetica", size=12)
+    for line in lines:
+        document.add_page()
+        document.multi_cell(w=0, text=line)
+    return bytes(document.output())
+
+
+def docx_with_text(*paragraphs: str) -> bytes:
+    """A real Word file (python-docx) with the paragraphs, and a table of the last one."""
+    import docx as python_docx
+
+    document = python_docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if paragraphs:
+        document.add_table(rows=1, cols=1).cell(0, 0).text = paragraphs[-1] + " (table)"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
