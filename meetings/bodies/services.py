@@ -67,11 +67,17 @@ def update_body(body: Body, **fields: Any) -> Body:
 
 
 def delete_body(body: Body) -> None:
-    """Delete a body, once it has no meetings (they carry the history)."""
+    """Delete a body, once it has no meetings and no documents (they carry the history)."""
+    from meetings.documents.services import live_document_count
+
     count = len(body.meetings)
     if count:
         message = f"{body.short_name} still has meetings ({count}): delete them first."
         raise DomainValidationError({"meetings": message})
+    documents = live_document_count(body_id=body.id)
+    if documents:
+        message = f"{body.short_name} still has documents ({documents}): delete them first."
+        raise DomainValidationError({"documents": message})
     db.session.delete(body)
     db.session.flush()
 

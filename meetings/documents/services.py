@@ -190,6 +190,18 @@ def add_file(document: Document, upload: Upload, uploaded_by_id: int | None = No
     return row
 
 
+def live_document_count(body_id: int | None = None, meeting_id: int | None = None) -> int:
+    """Documents not deleted, of a body or tabled or adopted at a meeting."""
+    stmt = sa.select(sa.func.count(Document.id)).where(Document.deleted_at.is_(None))
+    if body_id is not None:
+        stmt = stmt.where(Document.body_id == body_id)
+    if meeting_id is not None:
+        stmt = stmt.where(
+            sa.or_(Document.meeting_id == meeting_id, Document.adopted_at_id == meeting_id)
+        )
+    return db.session.scalar(stmt) or 0
+
+
 def visible_documents_query(viewer: Principal) -> sa.Select:
     """Documents the viewer may see, with everything their gates need joined."""
     from meetings.access.policies import document_visible

@@ -389,7 +389,15 @@ def update_session(session: Session, **fields: Any) -> Session:
 
 
 def delete_meeting(meeting: Meeting) -> None:
-    """Delete a meeting and its sessions; meetings held with it are simply no longer linked."""
+    """Delete a meeting and its sessions; meetings held with it are simply no longer linked.
+    A meeting that documents were tabled or adopted at keeps them: refused."""
+    from meetings.documents.services import live_document_count
+
+    documents = live_document_count(meeting_id=meeting.id)
+    errors: dict[str, list[str]] = {}
+    message = f"{documents} document(s) were tabled or adopted at this meeting: delete them or "
+    require(errors, "documents", not documents, message + "move them to another meeting first.")
+    raise_if(errors)
     db.session.delete(meeting)
     db.session.flush()
 
