@@ -37,6 +37,7 @@ from meetings.schedule import api as schedule_api
 from meetings.schedule import sessions_api
 from meetings.schedule import views as schedule_views
 from meetings.search import api as search_api
+from meetings.search import cli as search_cli
 from meetings.search import index as search_index
 from meetings.search import views as search_views
 from meetings.seeding import cli as seeding_cli
@@ -113,4 +114,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         csrf.exempt(module.blp)
     seeding_cli.init_app(app)
     accounts_cli.init_app(app)
+    search_cli.init_app(app)
     return app
