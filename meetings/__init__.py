@@ -21,7 +21,7 @@ from meetings.core import after_commit, errors, ids, security, templating
 from meetings.core import views as core_views
 from meetings.core.api import document_security
 from meetings.documents import api as documents_api
-from meetings.documents import file_cleanup, reading
+from meetings.documents import file_cleanup, notices, reading
 from meetings.documents import views as documents_views
 from meetings.extensions import api, csrf, db, migrate
 from meetings.mechanisms import api as mechanisms_api
@@ -44,7 +44,7 @@ from meetings.seeding import cli as seeding_cli
 from workers.celery_app import init_celery
 
 # Notification kinds register themselves when their modules load.
-NOTIFICATION_KINDS = (change_notices, reminders)
+NOTIFICATION_KINDS = (change_notices, reminders, notices)
 DOCUMENT_TASKS = (reading,)  # registers its after-commit hand-over
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,7 +3,11 @@
 import click
 from flask import Flask
 
+from meetings.audit.recorder import Actor, acting_as
 from meetings.seeding.loader import load_history
+
+# Who the audit log names for what the seed adds.
+SEED_ACTOR = Actor(None, "seed loader", "cli")
 
 
 def init_app(app: Flask) -> None:
@@ -12,5 +16,7 @@ def init_app(app: Flask) -> None:
 
 @click.command("seed")
 def seed() -> None:
-    """Load the mechanisms, bodies and meetings of the seed documents."""
-    click.echo(str(load_history()))
+    """Load the mechanisms, bodies, meetings and documents of the seed documents."""
+    with acting_as(SEED_ACTOR):
+        report = load_history()
+    click.echo(str(report))

@@ -1,4 +1,7 @@
-"""Load history.yaml through the domains' services: what is missing is added, nothing else."""
+"""Load history.yaml through the domains' services: what is missing is added, nothing else.
+
+The documents of the seeds (documents.yaml, documents.py) follow the meetings they belong to.
+"""
 
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,7 @@ from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import create_mechanism, save_programme_area
 from meetings.schedule.models import Meeting
 from meetings.schedule.services import create_meeting
+from meetings.seeding.documents import DOCUMENTS, load_documents
 
 HISTORY = Path(__file__).with_name("history.yaml")
 MEETING_DEFAULTS = {"status": "held", "format": "in_person"}
@@ -25,7 +29,14 @@ class SeedReport:
     """What one run added, by kind."""
 
     added: dict[str, int] = field(
-        default_factory=lambda: {"mechanisms": 0, "programme areas": 0, "bodies": 0, "meetings": 0}
+        default_factory=lambda: {
+            "mechanisms": 0,
+            "programme areas": 0,
+            "bodies": 0,
+            "meetings": 0,
+            "documents": 0,
+            "files": 0,
+        }
     )
 
     def count(self, kind: str) -> None:
@@ -37,8 +48,9 @@ class SeedReport:
         return "Added " + ", ".join(f"{n} {kind}" for kind, n in self.added.items()) + "."
 
 
-def load_history(path: Path = HISTORY) -> SeedReport:
-    """Add the mechanisms, bodies and meetings of the data file that are not there yet."""
+def load_history(path: Path = HISTORY, documents: Path | None = DOCUMENTS) -> SeedReport:
+    """Add the mechanisms, bodies, meetings and documents that are not there yet
+    (`documents=None`: the history alone)."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     report = SeedReport()
     for item in data["mechanisms"]:
@@ -49,6 +61,8 @@ def load_history(path: Path = HISTORY) -> SeedReport:
             _link_conjunction(body, b)
             for m in b.get("meetings") or []:
                 _meeting(body, m, report)
+    if documents is not None:
+        load_documents(report, documents)
     db.session.commit()
     return report
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from meetings import create_app
 from meetings.documents.storage import InvalidKey, LocalStorage, get_storage, safe_download_headers
 from tests.documents import samples
 
@@ -91,9 +92,12 @@ def test_bad_keys_refused(storage, key):
             operation(key)
 
 
-def test_get_storage_defaults_to_instance_documents(app):
-    assert get_storage().root == Path(app.instance_path) / "documents"
-    assert app.config["DOCUMENT_MAX_BYTES"] == 20 * 1024 * 1024
+def test_get_storage_defaults_to_instance_documents(tmp_path, monkeypatch):
+    monkeypatch.delenv("DOCUMENT_STORAGE_PATH", raising=False)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        assert get_storage().root == Path(app.instance_path) / "documents"
+        assert app.config["DOCUMENT_MAX_BYTES"] == 20 * 1024 * 1024
 
 
 def test_get_storage_follows_config(app, tmp_path):
