@@ -10,6 +10,7 @@ from meetings.audit.models import AuditAction, AuditEntry
 from meetings.audit.recorder import AUDITED
 from meetings.bodies.models import Body
 from meetings.core.models import utcnow
+from meetings.documents.models import Document
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.schedule.models import Meeting, Session
@@ -31,6 +32,8 @@ ENTITY_TYPES = {
     "feed_token": "Calendar feed address",
     "registration": "Registration",
     "registration_settings": "Registration settings",
+    "document": "Document",
+    "document_file": "Document file",
 }
 # Kept outside any mechanism's log: only administrators read these.
 SITE_ONLY_TYPES = ("user_account", "api_token", "feed_token")
@@ -91,6 +94,7 @@ LINKABLE = {
     "body": (Body.id, Body.slug, Body.short_name),
     "meeting": (Meeting.id, sa.cast(Meeting.id, _KEY), Meeting.title),
     "session": (Session.id, sa.cast(Session.meeting_id, _KEY), Session.title),
+    "document": (Document.id, sa.cast(Document.id, _KEY), Document.title),
 }
 
 

@@ -93,5 +93,7 @@ def _thing_url(e: AuditEntry, things: dict) -> str | None:
         return url_for("mechanisms.detail", slug=key)
     if e.entity_type == "body":
         return url_for("bodies.detail", slug=key)
+    if e.entity_type == "document":
+        return url_for("documents.detail", document_id=int(key))
     meeting_url = url_for("schedule.meeting_detail", meeting_id=int(key))
     return meeting_url + (f"#session-{e.entity_id}" if e.entity_type == "session" else "")

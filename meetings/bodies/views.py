@@ -6,16 +6,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from meetings.access.guards import current_principal, require, visible_or_404
 from meetings.access.policies import (
-    can_manage_body,
     can_manage_mechanism,
-    can_view_body,
     can_view_mechanism,
 )
 from meetings.bodies import services
 from meetings.bodies.forms import BodyForm
+from meetings.bodies.lookup import managed_body_or_refuse, visible_body
 from meetings.bodies.models import Body
 from meetings.core.forms import choices
 from meetings.core.forms_flow import save_form
+from meetings.documents.views import body_listing
 from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import get_mechanism
 from meetings.schedule.services import body_meetings
@@ -25,9 +25,9 @@ bp = Blueprint("bodies", __name__)
 
 @bp.get("/bodies/<slug>")
 def detail(slug: str):
-    body = _body_or_404(slug)
-    today = date.today()
-    meetings = body_meetings(body, current_principal())
+    body = visible_body(slug)
+    today, p = date.today(), current_principal()
+    meetings = body_meetings(body, p)
     upcoming = sorted((m for m in meetings if m.end_date >= today), key=lambda m: m.start_date)
     past = [m for m in meetings if m.end_date < today]
     return render_template(
@@ -36,6 +36,7 @@ def detail(slug: str):
         upcoming=upcoming,
         past=past,
         plan=services.plan_next_meeting(body, today),
+        documents=body_listing(body, p),
     )
 
 
@@ -70,15 +71,3 @@ def _conjunction_choices(form: BodyForm, mechanism: Mechanism, body: Body | None
     form.conjunction_body_id.choices = choices(
         [("", "—"), *((b.id, f"{b.name} ({b.mechanism.short_name})") for b in others)]
     )
-
-
-def _body_or_404(slug: str) -> Body:
-    return visible_or_404(services.get_body(slug), can_view_body)
-
-
-def managed_body_or_refuse(slug: str) -> Body:
-    """The body, if the principal manages it (its secretariat or its own manager)."""
-    body = _body_or_404(slug)
-    allowed = can_manage_body(current_principal(), body)
-    require(allowed, f"Only the secretariat or managers of {body.short_name} may do this.", body)
-    return body

@@ -12,11 +12,13 @@ from meetings.access.policies import (
     can_view_meeting,
     can_view_session,
 )
+from meetings.bodies.lookup import managed_body_or_refuse
 from meetings.bodies.services import get_body, list_bodies, plan_next_meeting
-from meetings.bodies.views import managed_body_or_refuse
 from meetings.core.forms import ConfirmForm, ReaderTimezoneForm, choices
 from meetings.core.forms_flow import save_form
 from meetings.core.reader import reader_timezone
+from meetings.core.validation import DomainValidationError
+from meetings.documents.views import meeting_listing
 from meetings.extensions import db
 from meetings.mechanisms.services import get_mechanism, list_mechanisms
 from meetings.schedule import services
@@ -87,6 +89,7 @@ def meeting_detail(meeting_id: int):
         timetable=build_timetable(meeting, sessions, reader_zone),
         reader_zone=reader_zone,
         tz_form=ReaderTimezoneForm(timezone=reader_zone or ""),
+        documents=meeting_listing(meeting, p),
     )
 
 
@@ -146,7 +149,13 @@ def meeting_delete(meeting_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         body_slug, title = meeting.body.slug, meeting.title
-        services.delete_meeting(meeting)
+        try:
+            services.delete_meeting(meeting)
+        except DomainValidationError as refused:
+            db.session.rollback()
+            for messages in refused.errors.values():
+                flash(" ".join(messages), "error")
+            return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
         db.session.commit()
         flash(f"{title} deleted.", "success")
         return redirect(url_for("bodies.detail", slug=body_slug))

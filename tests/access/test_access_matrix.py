@@ -114,7 +114,24 @@ def build_world() -> World:
     _add_registrations(w, b_staff)
     _add_notifications(w)
     _add_imports(w)
+    _add_documents(w, mech, p, p_closed, b_staff)
     return w
+
+
+def _add_documents(w: World, mech: dict, p, p_closed, b_staff: set[str]) -> None:
+    """An issued document of P (everyone), a draft (staff) and a closed session's document
+    (those who see the session), each with a file."""
+    cases = {
+        "public": ({"status": "issued"}, EVERYONE),
+        "restricted": ({"status": "draft"}, b_staff),
+        "closed-session": ({"status": "issued", "session_id": p_closed.id}, b_staff),
+    }
+    for variant, (fields, sees) in cases.items():
+        doc = factories.document(
+            meeting=p, title=f"Document {variant}", upload=("note.txt", b"Words", "en"), **fields
+        )
+        objects = {**mech, "meeting": p, "document": doc, "file": doc.files[0]}
+        w.things[("document", variant)] = Thing(objects, sees, b_staff)
 
 
 def _add_registrations(w: World, b_staff: set[str]) -> None:
@@ -373,10 +390,38 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "notifications_api.list_notifications": {"GET": Expect("manage", "meeting")},
     "notifications_api.read_preferences": {"GET": Expect("signed_in")},
     "notifications_api.update_preferences": {"PUT": Expect("signed_in")},
+    # Documents: whoever sees a document reads and downloads it (drafts and a closed
+    # session's documents: the body's staff); the body's staff add, change, adopt, upload
+    # and delete. Forms posted empty show their errors; the delete is done.
+    "documents.detail": {"GET": Expect("view", "document")},
+    "documents.download": {"GET": Expect("view", "document")},
+    "documents.body_index": {"GET": Expect("view", "body")},
+    "documents.new_for_body": _form("body"),
+    "documents.new_for_meeting": _form("meeting"),
+    "documents.edit": _form("document"),
+    "documents.upload": _form("document"),
+    "documents.adopt": {  # posted empty: adopted where it was tabled (P has taken place)
+        "GET": Expect("manage", "document"),
+        "POST": Expect("manage", "document", ok=302),
+    },
+    "documents.delete": {
+        "GET": Expect("manage", "document"),
+        "POST": Expect("manage", "document", ok=302),
+    },
+    "documents_api.list_all": {"GET": Expect("open")},
+    "documents_api.read": {"GET": Expect("view", "document")},
+    "documents_api.download_file": {"GET": Expect("view", "document")},
+    "documents_api.create": {"POST": Expect("signed_in", ok=422)},
+    "documents_api.update": {"PATCH": Expect("manage", "document")},
+    "documents_api.delete": {"DELETE": Expect("manage", "document", ok=204)},
+    "documents_api.upload_file": {"POST": Expect("manage", "document", ok=422)},
+    # Search: everyone, each seeing what they may (tests/search).
+    "search.index": {"GET": Expect("open")},
+    "search_api.search": {"GET": Expect("open")},
 }
 
 
-TIERED = {"mechanism", "body", "meeting", "session"}
+TIERED = {"mechanism", "body", "meeting", "session", "document"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -404,6 +449,8 @@ def _cases(app: Flask):
         variants = ["public", "restricted"] if expect.target in TIERED else ["-"]
         if expect.target == "session":
             variants.append("restricted-meeting")
+        if expect.target == "document":
+            variants.append("closed-session")
         for variant in variants:
             yield endpoint, method, variant
 
@@ -436,6 +483,8 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
             values[name] = "not-a-secret-anyone-was-sent"
         elif name == "token":  # the guest's emailed unsubscribe link (signed with the app's key)
             values[name] = unsubscribe.token_for("guest@example.org", "registration_status")
+        elif name == "filename":
+            values[name] = objs["file"].filename
         elif name == "slug":
             family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
             values[name] = objs[family].slug

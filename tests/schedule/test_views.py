@@ -244,3 +244,12 @@ def test_editing_a_meeting_keeps_its_source_citation(admin_client, db):
     assert response.status_code == 302
     db.session.refresh(meeting)
     assert (meeting.title, meeting.source) == ("Renamed", "004 §I.3-4")
+
+
+def test_a_meeting_with_documents_is_not_deleted_and_the_page_says_why(admin_client, db):
+    meeting = factories.meeting(status="held", start="2025-09-02")
+    factories.document(meeting=meeting, title="Report of the meeting", type="report")
+    response = admin_client.post(f"/meetings/{meeting.id}/delete", follow_redirects=True)
+    assert response.status_code == 200
+    assert "1 document(s) were tabled or adopted at this meeting" in response.text
+    assert db.session.get(Meeting, meeting.id) is not None
