@@ -1,8 +1,9 @@
 """/api/v1/documents: list, read, create, change and delete documents; upload and download
 their files."""
 
+import dataclasses
+
 import marshmallow as ma
-import sqlalchemy as sa
 from flask import Response, request
 from flask_smorest import Blueprint, abort
 
@@ -14,7 +15,6 @@ from meetings.access.policies import (
     can_view_document,
     can_view_meeting,
 )
-from meetings.access.principal import Principal
 from meetings.bodies.models import Body
 from meetings.core.api import (
     LOCATION,
@@ -47,8 +47,7 @@ from meetings.extensions import db
 from meetings.schedule.models import Meeting
 from meetings.schedule.services import get_meeting
 from meetings.search.api import search_filter
-from meetings.search.models import SearchEntry
-from meetings.search.query import Results, SearchFilter, matching_entries, search_documents
+from meetings.search.query import search_documents
 
 blp = Blueprint(
     "documents_api",
@@ -112,11 +111,10 @@ def list_all(args: dict):
     """List documents, newest first, by words, mechanism, body, meeting, type, status,
     language and year."""
     f = search_filter(args)
-    viewer, page, size = current_principal(), args["page"], page_size(args)
     if args.get("meeting"):
-        results = _of_meeting(viewer, _meeting_from_arg(args["meeting"]), f, page, size)
-    else:
-        results = search_documents(viewer, f, page, size)
+        f = dataclasses.replace(f, meeting_id=_meeting_from_arg(args["meeting"]).id)
+    page, size = args["page"], page_size(args)
+    results = search_documents(current_principal(), f, page, size)
     return page_envelope(results.items, results.total, page, size)
 
 
@@ -222,43 +220,8 @@ def _by_part(errors: dict[str, list[str]]) -> dict:
     return by_part
 
 
-# A meeting's documents. search_documents has no meeting filter; a meeting has tens of
-# documents, so its visible ones are loaded and the other filters applied to them here.
-
-
 def _meeting_from_arg(meeting_id: int) -> Meeting:
     meeting = get_meeting(meeting_id)
     if meeting is None or not can_view_meeting(current_principal(), meeting):
         abort(422, errors={"query": {"meeting": [f"Unknown meeting {meeting_id}."]}})
     return meeting
-
-
-def _of_meeting(
-    viewer: Principal, meeting: Meeting, f: SearchFilter, page: int, size: int
-) -> Results:
-    documents = [d for d in services.meeting_documents(meeting, viewer) if _passes(d, f)]
-    if f.words and documents:
-        matched = set(
-            db.session.scalars(
-                sa.select(SearchEntry.document_id).where(
-                    matching_entries(f.words),
-                    SearchEntry.document_id.in_([d.id for d in documents]),
-                )
-            )
-        )
-        documents = [d for d in documents if d.id in matched]
-    start = (page - 1) * size
-    return Results(documents[start : start + size], len(documents))
-
-
-def _passes(d: Document, f: SearchFilter) -> bool:
-    """The filter's conditions but its words, as search_documents applies them."""
-    dated = (d.adopted_on, *(m.start_date for m in (d.adopted_at, d.meeting) if m))
-    return (
-        f.mechanism_id in (None, d.body.mechanism_id)
-        and f.body_id in (None, d.body_id)
-        and (not f.types or d.type in f.types)
-        and (not f.statuses or d.status in f.statuses)
-        and (not f.language or any(x.language == f.language for x in d.files))
-        and (not f.year or f.year in {day.year for day in dated if day})
-    )

@@ -30,6 +30,7 @@ class SearchFilter:
     text: str = ""
     mechanism_id: int | None = None
     body_id: int | None = None
+    meeting_id: int | None = None  # tabled or adopted at it (documents only)
     types: tuple[DocumentType, ...] = ()
     statuses: tuple[DocumentStatus, ...] = ()
     language: str | None = None
@@ -42,7 +43,7 @@ class SearchFilter:
     @property
     def documents_only(self) -> bool:
         """Filters that only documents have: meetings are left out of the results."""
-        return bool(self.types or self.statuses or self.language)
+        return bool(self.types or self.statuses or self.language or self.meeting_id)
 
 
 @dataclass
@@ -75,6 +76,10 @@ def search_documents(viewer: Principal, f: SearchFilter, page: int, per_page: in
         stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
     if f.body_id:
         stmt = stmt.where(Document.body_id == f.body_id)
+    if f.meeting_id:
+        stmt = stmt.where(
+            sa.or_(Document.meeting_id == f.meeting_id, Document.adopted_at_id == f.meeting_id)
+        )
     if f.types:
         stmt = stmt.where(Document.type.in_([t.value for t in f.types]))
     if f.statuses:
