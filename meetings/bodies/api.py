@@ -26,6 +26,7 @@ from meetings.core.api import (
     saved,
     writes,
 )
+from meetings.core.ids import as_id
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.mechanisms.models import Mechanism
@@ -110,3 +111,14 @@ def delete(body_id: int):
     allowed = can_manage_mechanism(current_principal(), body.mechanism_id)
     require(allowed, f"Only the secretariat of {body.mechanism.short_name} deletes bodies.", body)
     deleted(lambda: services.delete_body(body))
+
+
+def body_from_arg(value: str | None) -> Body | None:
+    """The body a query names by slug or id; a 422 naming the argument if unknown."""
+    if not value:
+        return None
+    record_id = as_id(value)
+    body = db.session.get(Body, record_id) if record_id else services.get_body(value)
+    if body is None or not can_view_body(current_principal(), body):
+        abort(422, errors={"query": {"body": [f"Unknown body {value!r}."]}})
+    return body

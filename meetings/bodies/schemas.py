@@ -116,3 +116,26 @@ class BodyCreateSchema(BodyInputSchema):
 
 class BodyPatchSchema(PatchMixin, BodyInputSchema):
     """A body changed by PATCH: the fields sent are checked, the rest kept."""
+
+
+class BodyLinksMixin:
+    """`body` and `mechanism` of a record that has a body (meetings, documents), as links."""
+
+    def _body(self, obj) -> dict:
+        b = obj.body
+        return {
+            "id": b.id,
+            "slug": b.slug,
+            "short_name": b.short_name,
+            "name": b.name,
+            "url": absolute("bodies.detail", slug=b.slug),
+        }
+
+    def _mechanism(self, obj) -> dict:
+        m = obj.body.mechanism
+        return {
+            "id": m.id,
+            "slug": m.slug,
+            "short_name": m.short_name,
+            "url": absolute("mechanisms.detail", slug=m.slug),
+        }

@@ -7,6 +7,7 @@ from flask_smorest.fields import Upload
 
 from meetings.access.guards import current_principal
 from meetings.access.policies import can_view_document, can_view_meeting
+from meetings.bodies.schemas import BodyLinksMixin
 from meetings.core.api import (
     InputSchema,
     PageQuerySchema,
@@ -87,7 +88,7 @@ class MeetingLinkSchema(ma.Schema):
     title = ma.fields.String()
 
 
-class DocumentSchema(ma.Schema):
+class DocumentSchema(BodyLinksMixin, ma.Schema):
     """A document as lists show it, with its current file of each language."""
 
     id = ma.fields.Integer()
@@ -118,25 +119,6 @@ class DocumentSchema(ma.Schema):
         attribute="current_files",
         metadata={"description": "The latest revision of each language"},
     )
-
-    def _body(self, obj) -> dict:
-        b = obj.body
-        return {
-            "id": b.id,
-            "slug": b.slug,
-            "short_name": b.short_name,
-            "name": b.name,
-            "url": absolute("bodies.detail", slug=b.slug),
-        }
-
-    def _mechanism(self, obj) -> dict:
-        m = obj.body.mechanism
-        return {
-            "id": m.id,
-            "slug": m.slug,
-            "short_name": m.short_name,
-            "url": absolute("mechanisms.detail", slug=m.slug),
-        }
 
 
 class DocumentDetailSchema(DocumentSchema):

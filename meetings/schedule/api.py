@@ -6,8 +6,8 @@ from flask_smorest import Blueprint, abort
 
 from meetings.access.guards import current_principal, require
 from meetings.access.policies import can_manage_body, can_view_body, can_view_meeting
+from meetings.bodies.api import body_from_arg
 from meetings.bodies.models import Body
-from meetings.bodies.services import get_body
 from meetings.core.api import (
     LOCATION,
     created,
@@ -21,7 +21,6 @@ from meetings.core.api import (
     saved,
     writes,
 )
-from meetings.core.ids import as_id
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.schedule import services
@@ -52,7 +51,7 @@ blp.before_request(refuse_anonymous_writes)
 def list_all(args: dict):
     """List meetings, oldest first, filtered by mechanism, body, dates and status."""
     mechanism = mechanism_from_arg(args.get("mechanism"))
-    body = _body_from_arg(args.get("body"))
+    body = body_from_arg(args.get("body"))
     f = services.MeetingFilter(
         mechanism_id=mechanism.id if mechanism else None,
         body_id=body.id if body else None,
@@ -119,13 +118,3 @@ def create_session(meeting: Meeting, data: dict):
     """Add a session to a meeting, in the venue's local day and times (its body's staff)."""
     session = saved(lambda: services.create_session(meeting, **data))
     return created(session, "sessions_api.read", session_id=session.id)
-
-
-def _body_from_arg(value: str | None) -> Body | None:
-    if not value:
-        return None
-    record_id = as_id(value)
-    body = db.session.get(Body, record_id) if record_id else get_body(value)
-    if body is None or not can_view_body(current_principal(), body):
-        abort(422, errors={"query": {"body": [f"Unknown body {value!r}."]}})
-    return body

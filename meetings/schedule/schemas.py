@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from meetings.access.guards import current_principal
 from meetings.access.policies import can_view_meeting, can_view_session
+from meetings.bodies.schemas import BodyLinksMixin
 from meetings.core.api import (
     InputSchema,
     PageQuerySchema,
@@ -55,7 +56,7 @@ class SessionSchema(ma.Schema):
         return in_zone(obj.ends_at, obj.meeting.timezone).isoformat()
 
 
-class MeetingSchema(ma.Schema):
+class MeetingSchema(BodyLinksMixin, ma.Schema):
     id = ma.fields.Integer()
     url = ma.fields.Method("_url")
     ical_url = ma.fields.Method("_ical_url")
@@ -94,25 +95,6 @@ class MeetingSchema(ma.Schema):
 
     def _ical_url(self, obj) -> str:
         return ical_url("meetings", obj.id)
-
-    def _body(self, obj) -> dict:
-        b = obj.body
-        return {
-            "id": b.id,
-            "slug": b.slug,
-            "short_name": b.short_name,
-            "name": b.name,
-            "url": absolute("bodies.detail", slug=b.slug),
-        }
-
-    def _mechanism(self, obj) -> dict:
-        m = obj.body.mechanism
-        return {
-            "id": m.id,
-            "slug": m.slug,
-            "short_name": m.short_name,
-            "url": absolute("mechanisms.detail", slug=m.slug),
-        }
 
     def _held_with(self, obj) -> dict | None:
         if obj.held_with is None or not can_view_meeting(current_principal(), obj.held_with):

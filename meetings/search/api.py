@@ -1,15 +1,11 @@
 """/api/v1/search: documents and meetings by words and filters."""
 
 import marshmallow as ma
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from meetings.access.guards import current_principal
-from meetings.access.policies import can_view_body
-from meetings.bodies.models import Body
-from meetings.bodies.services import get_body
+from meetings.bodies.api import body_from_arg
 from meetings.core.api import page_envelope, page_size
-from meetings.core.ids import as_id
-from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.search.query import SearchFilter, search_documents, search_meetings
 from meetings.search.schemas import SearchQuerySchema, SearchResultsSchema
@@ -56,14 +52,3 @@ def search_filter(args: dict) -> SearchFilter:
         language=args.get("language"),
         year=args.get("year"),
     )
-
-
-def body_from_arg(value: str | None) -> Body | None:
-    """The body a query names by slug or id; a 422 naming the argument if unknown."""
-    if not value:
-        return None
-    record_id = as_id(value)
-    body = db.session.get(Body, record_id) if record_id else get_body(value)
-    if body is None or not can_view_body(current_principal(), body):
-        abort(422, errors={"query": {"body": [f"Unknown body {value!r}."]}})
-    return body
