@@ -8,12 +8,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 @cache
 def timezone_names() -> tuple[str, ...]:
     """Canonical-looking IANA names (no legacy aliases such as "US/Eastern" or "Etc/GMT+5")."""
-    names = {n for n in available_timezones() if "/" in n and not n.startswith(("Etc/", "US/"))}
+    names = {n for n in _all_zone_names() if "/" in n and not n.startswith(("Etc/", "US/"))}
     return tuple(sorted(names | {"UTC"}))
 
 
+@cache
+def _all_zone_names() -> frozenset[str]:
+    """Every IANA key installed; read from disk once per process (a directory walk)."""
+    return frozenset(available_timezones())
+
+
 def is_timezone(name: str | None) -> bool:
-    if not name or name not in available_timezones():
+    if not name or name not in _all_zone_names():
         return False
     try:
         ZoneInfo(name)

@@ -15,6 +15,7 @@ from flask import Flask
 from meetings.accounts.models import ApiToken
 from meetings.accounts.tokens import create_token
 from meetings.core.models import utcnow
+from meetings.documents.services import Upload, create_document
 from meetings.extensions import db
 from meetings.mechanisms.services import save_programme_area
 from meetings.notifications import unsubscribe
@@ -24,6 +25,7 @@ from meetings.registrations.models import ImportStatus, ParticipantImport
 from meetings.registrations.services import register, save_settings
 from tests import factories
 from tests.conftest import _empty_tables, sign_in
+from tests.documents import samples
 
 ROLES = ["anonymous", "delegate", "nfp", "manager", "secretariat", "other_secretariat", "admin"]
 EVERYONE = set(ROLES)
@@ -120,18 +122,25 @@ def build_world() -> World:
 
 def _add_documents(w: World, mech: dict, p, p_closed, b_staff: set[str]) -> None:
     """An issued document of P (everyone), a draft (staff) and a closed session's document
-    (those who see the session), each with a file."""
+    (those who see the session), each with a file (an image: no text to read)."""
     cases = {
         "public": ({"status": "issued"}, EVERYONE),
         "restricted": ({"status": "draft"}, b_staff),
         "closed-session": ({"status": "issued", "session_id": p_closed.id}, b_staff),
     }
+    image = samples.png()
     for variant, (fields, sees) in cases.items():
-        doc = factories.document(
-            meeting=p, title=f"Document {variant}", upload=("note.txt", b"Words", "en"), **fields
+        doc = create_document(
+            p.body,
+            type="information",
+            title=f"Document {variant}",
+            meeting_id=p.id,
+            upload=Upload("map.png", image, "en"),
+            **fields,
         )
         objects = {**mech, "meeting": p, "document": doc, "file": doc.files[0]}
         w.things[("document", variant)] = Thing(objects, sees, b_staff)
+    db.session.commit()
 
 
 def _add_registrations(w: World, b_staff: set[str]) -> None:
