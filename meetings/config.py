@@ -93,6 +93,9 @@ def default_config(instance_path: str) -> dict:
         "DOCUMENT_STORAGE_PATH": os.environ.get("DOCUMENT_STORAGE_PATH")
         or str(Path(instance_path) / "documents"),
         "DOCUMENT_MAX_BYTES": _int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024),
+        # A request body past this is refused unread (413); a file up to it gets the form's
+        # own message. A megabyte above the largest upload leaves room for the form fields.
+        "MAX_CONTENT_LENGTH": _int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024) + 1024 * 1024,
         # How often a worker looks for uploaded files whose text is still to be read.
         "DOCUMENT_TEXT_SECONDS": _int("DOCUMENT_TEXT_SECONDS", 120),
     }

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
 def _http_error(error: HTTPException):
     if wants_json():
         return api.json_error(error)
-    template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405) else None
+    template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413) else None
     return render_template(template or "errors/generic.html", error=error), error.code
 
 

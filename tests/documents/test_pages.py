@@ -416,3 +416,18 @@ def test_meeting_page_query_count_does_not_grow(client, som, who):
     large, text = _count(client, urls)
     assert large == small
     assert all(name in text for name in ("DOC/19", "A19", "Earlier 19", "Body note 19"))
+
+
+def test_a_request_far_over_the_limit_gets_a_page_that_says_so(app, client):
+    meeting = factories.meeting(status="held", start="2025-09-02")
+    document = factories.document(meeting=meeting)
+    sign_in(client, factories.secretariat_of(meeting.body.mechanism))
+    # The body announces its size, as browsers do; it is refused before being read.
+    response = client.post(
+        f"/documents/{document.id}/files/new",
+        data={"language": "en", "file": (io.BytesIO(b"x" * 100), "huge.txt")},
+        environ_overrides={"CONTENT_LENGTH": str(app.config["MAX_CONTENT_LENGTH"] + 1)},
+    )
+    assert response.status_code == 413
+    assert "larger than this site accepts (20 MB for a file)" in response.text
+    assert document.files == []
