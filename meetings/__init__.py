@@ -9,6 +9,10 @@ from meetings.access import templating as access_templating
 from meetings.accounts import cli as accounts_cli
 from meetings.accounts import session as accounts_session
 from meetings.accounts import views as accounts_views
+from meetings.actions import api as actions_api
+from meetings.actions import dashboard_views as action_dashboard_views
+from meetings.actions import services as actions_services
+from meetings.actions import views as actions_views
 from meetings.audit import api as audit_api
 from meetings.audit import recorder as audit_recorder
 from meetings.audit import views as audit_views
@@ -46,6 +50,7 @@ from workers.celery_app import init_celery
 # Notification kinds register themselves when their modules load.
 NOTIFICATION_KINDS = (change_notices, reminders, notices)
 DOCUMENT_TASKS = (reading,)  # registers its after-commit hand-over
+SIGNAL_RECEIVERS = (actions_services,)  # due dates that follow a meeting
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
@@ -63,6 +68,8 @@ PAGES = (
     notifications_views,
     documents_views,
     search_views,
+    actions_views,
+    action_dashboard_views,
 )
 APIS = (
     mechanisms_api,
@@ -74,6 +81,7 @@ APIS = (
     notifications_api,
     documents_api,
     search_api,
+    actions_api,
 )
 
 

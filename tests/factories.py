@@ -122,3 +122,14 @@ def document(of_body=None, meeting=None, upload=None, **fields):
     result = create_document(the_body, upload=file, **values)
     db.session.commit()
     return result
+
+
+def action(of_body=None, **fields):
+    """A follow-up action of the body, committed."""
+    from meetings.actions.services import create_action
+
+    values = {"title": "Hold a regional workshop", "status": "not_started"}
+    values.update(fields)
+    result = create_action(of_body or body(), **values)
+    db.session.commit()
+    return result

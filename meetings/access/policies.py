@@ -9,6 +9,7 @@ object and as SQL for lists, and tests check that both agree.
 import sqlalchemy as sa
 
 from meetings.access.principal import Principal
+from meetings.actions.models import Action, LeadKind
 from meetings.bodies.models import Body
 from meetings.core.visibility import Visibility
 from meetings.documents.models import Document, DocumentStatus
@@ -82,6 +83,30 @@ def can_view_document(p: Principal, document: Document) -> bool:
 def can_manage_document(p: Principal, document: Document) -> bool:
     """Edit, upload to, adopt, supersede or delete: the body's staff."""
     return document.deleted_at is None and can_manage_body(p, document.body)
+
+
+def can_view_action(p: Principal, action: Action) -> bool:
+    """As its body: the actions of a body are followed by whoever may see the body."""
+    return can_view_body(p, action.body)
+
+
+def can_manage_action(p: Principal, action: Action) -> bool:
+    """Create, change, review: the body's staff."""
+    return can_manage_body(p, action.body)
+
+
+def leads_action(p: Principal, action: Action) -> bool:
+    """The person named as lead, or the NFP of the member state that leads it."""
+    if action.lead_kind is LeadKind.PERSON:
+        return p.is_authenticated and action.lead_user_id == p.user_id
+    if action.lead_kind is LeadKind.MEMBER_STATE and action.lead_country:
+        return (action.body.mechanism_id, action.lead_country) in p.nfp_of
+    return False
+
+
+def can_report_on_action(p: Principal, action: Action) -> bool:
+    """Post progress: its lead, or the body's staff."""
+    return can_view_action(p, action) and (leads_action(p, action) or can_manage_action(p, action))
 
 
 def can_create_mechanism(p: Principal) -> bool:

@@ -18,6 +18,7 @@ from flask import g, has_request_context, request
 from sqlalchemy.orm import Session as OrmSession
 
 from meetings.accounts.models import ApiToken, EmailLink, RoleAssignment, User
+from meetings.actions.models import Action, ActionReview, ActionUpdate
 from meetings.audit.models import AuditAction, AuditEntry
 from meetings.bodies.models import Body
 from meetings.calendars.models import FeedToken, Follow
@@ -93,6 +94,11 @@ def _by_document(conn, document_id: int | None) -> int | None:
     return conn.scalar(stmt.where(Document.id == document_id))
 
 
+def _by_action(conn, action_id: int | None) -> int | None:
+    stmt = sa.select(Body.mechanism_id).join(Action, Action.body_id == Body.id)
+    return conn.scalar(stmt.where(Action.id == action_id))
+
+
 def _of_meeting(obj: Any, conn) -> int | None:
     """A session's or participant's mechanism, even when its meeting went in the same flush."""
     meeting = sa.inspect(obj).attrs.meeting.loaded_value if hasattr(obj, "meeting") else None
@@ -138,6 +144,15 @@ AUDITED: dict[type, tuple[Callable[[Any], str], Callable[[Any, Any], int | None]
     DocumentFile: (
         lambda o: f"{o.filename} ({o.language}, revision {o.revision})",
         lambda o, c: _by_document(c, o.document_id),
+    ),
+    Action: (lambda o: f"{o.item} {o.title}".strip()[:200], lambda o, c: _of_body(o, c)),
+    ActionUpdate: (
+        lambda o: f"update of action {o.action_id}",
+        lambda o, c: _by_action(c, o.action_id),
+    ),
+    ActionReview: (
+        lambda o: f"review of action {o.action_id} at meeting {o.meeting_id}",
+        lambda o, c: _by_action(c, o.action_id),
     ),
     RegistrationSettings: (
         lambda o: f"registration of meeting {o.meeting_id}",

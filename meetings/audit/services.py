@@ -34,6 +34,9 @@ ENTITY_TYPES = {
     "registration_settings": "Registration settings",
     "document": "Document",
     "document_file": "Document file",
+    "follow_up_action": "Follow-up action",
+    "action_update": "Progress update",
+    "action_review": "Review of an action",
 }
 # Kept outside any mechanism's log: only administrators read these.
 SITE_ONLY_TYPES = ("user_account", "api_token", "feed_token")

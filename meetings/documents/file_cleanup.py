@@ -34,17 +34,26 @@ def _rolled_back(session: OrmSession, previous_transaction) -> None:
         remove_unreferenced(keys)
 
 
+# Columns that name stored files: a file is kept while any of them names it.
+_REFERENCES: list[sa.Column] = []
+
+
+def referenced_by(column) -> None:
+    """Register a column holding storage keys (a model's, at import)."""
+    if column not in _REFERENCES:
+        _REFERENCES.append(column)
+
+
 def remove_unreferenced(keys: set[str]) -> list[str]:
-    """Delete the stored files of `keys` that no document file row names; those deleted."""
-    from meetings.documents.models import DocumentFile
+    """Delete the stored files of `keys` that no registered column names; those deleted."""
     from meetings.documents.storage import get_storage
 
     with db.engine.connect() as conn:
-        used = set(
-            conn.scalars(
-                sa.select(DocumentFile.storage_key).where(DocumentFile.storage_key.in_(keys))
-            )
-        )
+        used = {
+            key
+            for column in _REFERENCES
+            for key in conn.scalars(sa.select(column).where(column.in_(keys)))
+        }
     storage, removed = get_storage(), []
     for key in sorted(keys - used):
         try:

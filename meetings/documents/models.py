@@ -19,6 +19,7 @@ from meetings.bodies.models import Body
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.models import TimestampMixin, UTCDateTime, enum_column, utcnow
 from meetings.core.visibility import Visibility
+from meetings.documents import file_cleanup
 from meetings.extensions import db
 from meetings.schedule.models import Meeting, Session
 
@@ -263,3 +264,6 @@ class DocumentFile(db.Model):
 
     def __repr__(self) -> str:
         return f"<DocumentFile {self.document_id} {self.language} r{self.revision}>"
+
+
+file_cleanup.referenced_by(DocumentFile.storage_key)

@@ -1,0 +1,1 @@
+"""Follow-up actions: from outcome documents to done, reviewed at later meetings."""

@@ -1,0 +1,138 @@
+"""Follow-up actions through their services: the rules staff and leads meet."""
+
+from datetime import date
+
+import pytest
+
+from meetings.actions import services
+from meetings.actions.models import ActionStatus, Conclusion, LeadKind
+from meetings.core.validation import DomainValidationError
+from meetings.extensions import db
+from meetings.schedule.services import update_meeting
+from tests import factories
+
+
+@pytest.fixture
+def som(app):
+    mech = factories.mechanism(member_states="CN JP KR MN")
+    return factories.body(mech)
+
+
+@pytest.fixture
+def held(som):
+    return factories.meeting(som, number=23, start="2019-10-01", end="2019-10-03", status="held")
+
+
+def errors_of(call) -> dict[str, list[str]]:
+    with pytest.raises(DomainValidationError) as caught:
+        call()
+    db.session.rollback()
+    return caught.value.errors
+
+
+def test_an_action_traced_to_its_meeting_and_item_with_a_period(som, held):
+    action = factories.action(
+        som,
+        meeting_id=held.id,
+        item="Component 2, Activity 1-2",
+        lead_kind="member_state",
+        lead_country="mn",
+        due="2021/2025",
+        recurrence="annually",
+    )
+    assert (action.item, action.lead_label) == ("Component 2, Activity 1-2", "Mongolia")
+    assert (action.due_start, action.due_end) == (date(2021, 1, 1), date(2025, 12, 31))
+    assert action.due_label == "2021–2025, annually"
+    assert action.is_overdue(date(2026, 1, 1)) and not action.is_overdue(date(2025, 12, 31))
+
+
+def test_a_due_date_before_the_source_meeting_is_refused(som, held):
+    errors = errors_of(lambda: factories.action(som, meeting_id=held.id, due="2019-09-30"))
+    assert errors["due"] == [f"Due before its source meeting ({held.title}, {held.dates_label})."]
+
+
+def test_a_lead_must_be_named_as_its_kind_requires(som):
+    errors = errors_of(lambda: factories.action(som, lead_kind="member_state", lead_country="TH"))
+    assert "Choose a member state of" in errors["lead_country"][0]
+    errors = errors_of(lambda: factories.action(som, lead_kind="organisation"))
+    assert errors["lead_organisation"] == ["Name the organisation."]
+    errors = errors_of(lambda: factories.action(som, lead_kind="person"))
+    assert errors["lead_user_id"] == ["Choose the person who leads it."]
+
+
+def test_a_dropped_action_is_reopened_before_it_is_completed(som):
+    action = factories.action(som, status="dropped")
+    errors = errors_of(lambda: services.post_update(action, None, "Done after all", "completed"))
+    assert "reopened" in errors["status"][0]
+    services.post_update(action, None, "Picked up again", "on_track")
+    services.post_update(action, None, "Workshop held", "completed")
+    db.session.commit()
+    assert [(u.status_before, u.status_after) for u in action.updates] == [
+        (ActionStatus.DROPPED, ActionStatus.ON_TRACK),
+        (ActionStatus.ON_TRACK, ActionStatus.COMPLETED),
+    ]
+
+
+def test_an_update_says_something_or_changes_the_status(som):
+    action = factories.action(som)
+    errors = errors_of(lambda: services.post_update(action, None, "  ", None))
+    assert errors["text"] == ["Say what progressed, or change the status."]
+
+
+def test_a_status_changed_by_editing_is_kept_in_the_history(som):
+    action = factories.action(som)
+    services.update_action(action, status="at_risk")
+    db.session.commit()
+    (update,) = action.updates
+    assert (update.status_before, update.status_after) == (
+        ActionStatus.NOT_STARTED,
+        ActionStatus.AT_RISK,
+    )
+
+
+def test_sub_actions_cannot_loop(som):
+    parent = factories.action(som, title="Develop NEACAP")
+    child = factories.action(som, title="Pilot study", parent_id=parent.id)
+    assert parent.children == [child]
+    errors = errors_of(lambda: services.update_action(parent, parent_id=child.id))
+    assert errors["parent_id"] == ["That action is already a sub-action of this one."]
+
+
+def test_a_due_date_tied_to_a_meeting_follows_it(som, held):
+    next_som = factories.meeting(som, number=24, start="2026-11-10", status="planned")
+    action = factories.action(som, meeting_id=held.id, due_meeting_id=next_som.id)
+    assert action.due_end == date(2026, 11, 10)
+    fields = {"title": next_som.title, "timezone": next_som.timezone, "status": "planned"}
+    update_meeting(next_som, number=24, start="2026-12-01", end="2026-12-03", **fields)
+    db.session.commit()
+    db.session.refresh(action)
+    assert action.due_end == date(2026, 12, 3)
+    errors = errors_of(lambda: factories.action(som, due="2026-01-01", due_meeting_id=next_som.id))
+    assert errors["due"] == ["Give a due date or tie it to a meeting, not both."]
+
+
+def test_a_review_extends_closes_or_carries_over(som, held):
+    later = factories.meeting(som, number=24, start="2020-10-01", status="held")
+    action = factories.action(som, meeting_id=held.id, due="2020")
+    review = services.record_review(action, later, "extended", "One more year", new_due="2021")
+    db.session.commit()
+    assert (review.previous_due_end, action.due_end) == (date(2020, 12, 31), date(2021, 12, 31))
+    errors = errors_of(lambda: services.record_review(action, later, "extended", new_due="2020"))
+    assert "Extend beyond" in errors["new_due"][0]
+    services.record_review(action, later, "closed")
+    db.session.commit()
+    assert action.status is ActionStatus.COMPLETED
+    assert [r.conclusion for r in action.reviews] == [Conclusion.CLOSED]  # that meeting's, again
+
+
+def test_only_the_bodys_meetings_review_its_actions(som):
+    elsewhere = factories.meeting(factories.body(som.mechanism), start="2020-01-01")
+    action = factories.action(som)
+    errors = errors_of(lambda: services.record_review(action, elsewhere, "noted"))
+    assert "Only a meeting of" in errors["meeting_id"][0]
+
+
+def test_the_lead_person_must_have_an_active_account(som):
+    person = factories.user(email="officer@example.org")
+    action = factories.action(som, lead_kind="person", lead_user_id=person.id)
+    assert (action.lead_kind, action.lead_label) == (LeadKind.PERSON, person.name or person.email)
