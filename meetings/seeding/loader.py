@@ -1,6 +1,7 @@
 """Load history.yaml through the domains' services: what is missing is added, nothing else.
 
-The documents of the seeds (documents.yaml, documents.py) follow the meetings they belong to.
+The documents of the seeds (documents.yaml, documents.py) follow the meetings they belong to,
+and the follow-up actions of their plans (actions.yaml, actions.py) follow the documents.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import create_mechanism, save_programme_area
 from meetings.schedule.models import Meeting
 from meetings.schedule.services import create_meeting
+from meetings.seeding.actions import ACTIONS, YAML_LOADER, load_actions
 from meetings.seeding.documents import DOCUMENTS, load_documents
 
 HISTORY = Path(__file__).with_name("history.yaml")
@@ -34,6 +36,7 @@ class SeedReport:
             "programme areas": 0,
             "bodies": 0,
             "meetings": 0,
+            "actions": 0,
             "documents": 0,
             "files": 0,
         }
@@ -48,10 +51,13 @@ class SeedReport:
         return "Added " + ", ".join(f"{n} {kind}" for kind, n in self.added.items()) + "."
 
 
-def load_history(path: Path = HISTORY, documents: Path | None = DOCUMENTS) -> SeedReport:
-    """Add the mechanisms, bodies, meetings and documents that are not there yet
-    (`documents=None`: the history alone)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+def load_history(
+    path: Path = HISTORY, documents: Path | None = DOCUMENTS, actions: Path | None = ACTIONS
+) -> SeedReport:
+    """Add the mechanisms, bodies, meetings, documents and actions that are not there yet
+    (`documents=None`: the history alone; `actions=None`: no actions). The actions are traced
+    to the documents, so they are loaded only with them."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     report = SeedReport()
     for item in data["mechanisms"]:
         mechanism = _mechanism(item, report)
@@ -63,6 +69,8 @@ def load_history(path: Path = HISTORY, documents: Path | None = DOCUMENTS) -> Se
                 _meeting(body, m, report)
     if documents is not None:
         load_documents(report, documents)
+        if actions is not None:
+            load_actions(report, actions, documents)
     db.session.commit()
     return report
 

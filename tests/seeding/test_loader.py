@@ -25,6 +25,7 @@ def test_seed_loads_the_history_once(db):
         "programme areas": 21,
         "bodies": 14,
         "meetings": 75,
+        "actions": 152,
         "documents": 6,
         "files": 6,
     }
