@@ -116,29 +116,31 @@ def build_world() -> World:
     _add_registrations(w, b_staff)
     _add_notifications(w)
     _add_imports(w)
-    _add_documents(w, mech, p, p_closed, b_staff)
+    _add_documents(w, mech, p, r, p_closed, b_staff)
     return w
 
 
-def _add_documents(w: World, mech: dict, p, p_closed, b_staff: set[str]) -> None:
-    """An issued document of P (everyone), a draft (staff) and a closed session's document
-    (those who see the session), each with a file (an image: no text to read)."""
+def _add_documents(w: World, mech: dict, p, r, p_closed, b_staff: set[str]) -> None:
+    """An issued document of P (everyone), a draft (staff), a closed session's document and
+    one of the restricted meeting R (those who see them), each with a file (an image: no
+    text to read). P and R keep their documents: deleting them is refused (409)."""
     cases = {
-        "public": ({"status": "issued"}, EVERYONE),
-        "restricted": ({"status": "draft"}, b_staff),
-        "closed-session": ({"status": "issued", "session_id": p_closed.id}, b_staff),
+        "public": (p, {"status": "issued"}, EVERYONE),
+        "restricted": (p, {"status": "draft"}, b_staff),
+        "closed-session": (p, {"status": "issued", "session_id": p_closed.id}, b_staff),
+        "restricted-meeting": (r, {"status": "issued"}, b_staff),
     }
     image = samples.png()
-    for variant, (fields, sees) in cases.items():
+    for variant, (meeting, fields, sees) in cases.items():
         doc = create_document(
-            p.body,
+            meeting.body,
             type="information",
             title=f"Document {variant}",
-            meeting_id=p.id,
+            meeting_id=meeting.id,
             upload=Upload("map.png", image, "en"),
             **fields,
         )
-        objects = {**mech, "meeting": p, "document": doc, "file": doc.files[0]}
+        objects = {**mech, "meeting": meeting, "document": doc, "file": doc.files[0]}
         w.things[("document", variant)] = Thing(objects, sees, b_staff)
     db.session.commit()
 
@@ -337,7 +339,8 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
         "DELETE": Expect("manage", "body", ok=409, allowed=frozenset({"secretariat", "admin"}))
     },
     "meetings_api.update": {"PATCH": Expect("manage", "meeting")},
-    "meetings_api.delete": {"DELETE": Expect("manage", "meeting", ok=204)},
+    # Both meetings hold documents: deleting them is refused until those are moved (409).
+    "meetings_api.delete": {"DELETE": Expect("manage", "meeting", ok=409)},
     "meetings_api.create_session": {"POST": Expect("manage", "meeting", ok=422)},
     "sessions_api.read": {"GET": Expect("view", "session")},
     "sessions_api.update": {"PATCH": Expect("manage", "session")},
@@ -424,6 +427,14 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "documents_api.update": {"PATCH": Expect("manage", "document")},
     "documents_api.delete": {"DELETE": Expect("manage", "document", ok=204)},
     "documents_api.upload_file": {"POST": Expect("manage", "document", ok=422)},
+    # Dashboards of follow-up actions and their exports: whoever sees the scope; counts
+    # hold only the actions of bodies the reader may see (tests/actions).
+    "action_dashboards.across": {"GET": Expect("open")},
+    "action_dashboards.across_export": {"GET": Expect("open")},
+    "action_dashboards.mechanism": {"GET": Expect("view", "mechanism")},
+    "action_dashboards.mechanism_export": {"GET": Expect("view", "mechanism")},
+    "action_dashboards.body": {"GET": Expect("view", "body")},
+    "action_dashboards.body_export": {"GET": Expect("view", "body")},
     # Search: everyone, each seeing what they may (tests/search).
     "search.index": {"GET": Expect("open")},
     "search_api.search": {"GET": Expect("open")},
@@ -459,7 +470,7 @@ def _cases(app: Flask):
         if expect.target == "session":
             variants.append("restricted-meeting")
         if expect.target == "document":
-            variants.append("closed-session")
+            variants += ["closed-session", "restricted-meeting"]
         for variant in variants:
             yield endpoint, method, variant
 
@@ -492,6 +503,8 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
             values[name] = "not-a-secret-anyone-was-sent"
         elif name == "token":  # the guest's emailed unsubscribe link (signed with the app's key)
             values[name] = unsubscribe.token_for("guest@example.org", "registration_status")
+        elif name == "fmt":  # an export's format
+            values[name] = "csv"
         elif name == "filename":
             values[name] = objs["file"].filename
         elif name == "slug":
