@@ -11,6 +11,7 @@ from meetings.accounts import session as accounts_session
 from meetings.accounts import views as accounts_views
 from meetings.actions import api as actions_api
 from meetings.actions import dashboard_views as action_dashboard_views
+from meetings.actions import reminders as action_reminders
 from meetings.actions import services as actions_services
 from meetings.actions import views as actions_views
 from meetings.audit import api as audit_api
@@ -21,7 +22,7 @@ from meetings.bodies import views as bodies_views
 from meetings.calendars import subscription_views
 from meetings.calendars import views as calendars_views
 from meetings.config import default_config
-from meetings.core import after_commit, errors, ids, security, templating
+from meetings.core import after_commit, errors, ids, input_guard, security, templating
 from meetings.core import views as core_views
 from meetings.core.api import document_security
 from meetings.documents import api as documents_api
@@ -48,7 +49,7 @@ from meetings.seeding import cli as seeding_cli
 from workers.celery_app import init_celery
 
 # Notification kinds register themselves when their modules load.
-NOTIFICATION_KINDS = (change_notices, reminders, notices)
+NOTIFICATION_KINDS = (change_notices, reminders, notices, action_reminders)
 DOCUMENT_TASKS = (reading,)  # registers its after-commit hand-over
 SIGNAL_RECEIVERS = (actions_services,)  # due dates that follow a meeting
 
@@ -109,6 +110,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search_index.init_app(app)
     init_celery(app)
     security.init_app(app)
+    input_guard.init_app(app)
     api.init_app(app)
     document_security()
     errors.init_app(app)
