@@ -38,6 +38,18 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def _ints(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of whole numbers ("14,1")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        message = f"{name} must be whole numbers separated by commas, not {value!r}."
+        raise SystemExit(message) from None
+
+
 def default_config(instance_path: str) -> dict:
     """Build the configuration from defaults and the environment."""
     return {
@@ -85,6 +97,10 @@ def default_config(instance_path: str) -> dict:
         "NOTIFY_PLAN_SECONDS": _int("NOTIFY_PLAN_SECONDS", 300),
         "NOTIFY_DIGEST_CHECK_SECONDS": _int("NOTIFY_DIGEST_CHECK_SECONDS", 900),
         "NOTIFY_DIGEST_HOUR": _int("NOTIFY_DIGEST_HOUR", 7),
+        # Follow-up actions (meetings.actions.reminders): days before the due date the lead
+        # is reminded; days after it an action still open is reported to the body's staff.
+        "ACTION_DUE_SOON_DAYS": _ints("ACTION_DUE_SOON_DAYS", (14, 1)),
+        "ACTION_ESCALATE_DAYS": _int("ACTION_ESCALATE_DAYS", 14),
         # Participants imports with more rows than this are checked and saved by a worker.
         "IMPORT_INLINE_ROWS": _int("IMPORT_INLINE_ROWS", 200),
         "IMPORT_RESUME_SECONDS": _int("IMPORT_RESUME_SECONDS", 60),

@@ -10,7 +10,11 @@ What the feed says about dates:
 - a meeting known only to the month spans the whole month(s), does not block time
   (TRANSP:TRANSPARENT) and says its dates are to be confirmed (or not recorded, if held);
 - a meeting known only to the year is left out (callers do not pass it: see loading.py);
-- sessions are timed, in the meeting's IANA zone, with a VTIMEZONE for each zone used.
+- sessions are timed, in the meeting's IANA zone, with a VTIMEZONE for each zone used;
+- a follow-up action's due date is an all-day event on its last day (DTEND the day after),
+  transparent (a deadline blocks no time): VEVENT, not VTODO, which Google Calendar,
+  Outlook and iOS do not show from subscribed calendars. A dropped action stays a while,
+  CANCELLED; a completed one leaves the feed.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -80,15 +84,40 @@ class FeedMeeting:
     sessions: Sequence[FeedSession] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class FeedAction:
+    """What a follow-up action's deadline shows; `named` is "<item> <title>"."""
+
+    uid: str
+    sequence: int
+    updated_at: datetime
+    named: str
+    dropped: bool
+    due_end: date
+    due_label: str
+    status_label: str
+    lead_label: str
+    body: str  # the body's short name, as the event's category
+    source: str
+    url: str
+
+
 def cancellation_cutoff(today: date) -> date:
     """Cancelled meetings that ended before this day are no longer in feeds."""
     return today - KEEP_CANCELLED
 
 
-def calendar(meetings: Iterable[FeedMeeting], name: str, zone: str | None = None) -> Calendar:
-    """The feed: its header, one VTIMEZONE per zone used, then each meeting and its sessions.
+def calendar(
+    meetings: Iterable[FeedMeeting],
+    name: str,
+    zone: str | None = None,
+    actions: Iterable[FeedAction] = (),
+) -> Calendar:
+    """The feed: its header, one VTIMEZONE per zone used, then each meeting and its sessions,
+    then the actions' deadlines.
 
-    Meetings come in the order they should appear (by start date, then id), sessions too.
+    Meetings come in the order they should appear (by start date, then id), sessions too;
+    actions by due date, then id.
     """
     cal = calendar_header(name, zone)
     events = list(meeting_events(meetings))
@@ -96,6 +125,8 @@ def calendar(meetings: Iterable[FeedMeeting], name: str, zone: str | None = None
         cal.add_component(timezone)
     for event in events:
         cal.add_component(event)
+    for action in actions:
+        cal.add_component(action_event(action))
     return cal
 
 
@@ -145,6 +176,26 @@ def session_event(s: FeedSession, m: FeedMeeting) -> Event:
     event.add("status", ICAL_STATUS[m.status])
     place = ", ".join(p for p in (s.room, location(m)) if p)
     _describe(event, place, session_description(s, m), f"{m.url}#session-{s.id}", m.body)
+    return event
+
+
+def action_event(a: FeedAction) -> Event:
+    """The deadline: all day on the due date's last day; a dropped action is CANCELLED."""
+    event = _stamped(a.uid, a.sequence, a.updated_at)
+    event.add("summary", f"Dropped: {a.named}" if a.dropped else f"Due: {a.named}")
+    event.add("dtstart", a.due_end)
+    event.add("dtend", a.due_end + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CANCELLED" if a.dropped else "CONFIRMED")
+    lines = [
+        f"Due: {a.due_label}",
+        f"Status: {a.status_label}",
+        f"Lead: {a.lead_label}",
+    ]
+    if a.source:
+        lines.append(f"From: {a.source}")
+    lines.append(a.url)
+    _describe(event, "", "\n".join(lines), a.url, a.body)
     return event
 
 

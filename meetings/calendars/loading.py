@@ -27,7 +27,7 @@ from meetings.participants.models import Participant
 from meetings.schedule.models import Meeting, MeetingStatus, Session
 
 # Change it whenever the code changes what a feed contains: every ETag changes with it.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: personal feeds carry the deadlines of the actions one leads
 # A feed's reader uses it at most this often: more frequent use is not recorded.
 TOKEN_USE_PRECISION = timedelta(hours=1)
 

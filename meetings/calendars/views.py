@@ -1,5 +1,6 @@
 """Calendar feeds over HTTP: public feeds of mechanisms, bodies and meetings, and each
-person's own feed at a secret address.
+person's own feeds at a secret address: their meetings (with the due dates of the follow-up
+actions they lead), and, under the same secret, the deadlines of the bodies they are staff of.
 
 Public feeds are built for the anonymous public whoever asks (cookies are not read): the
 same bytes for everyone, cacheable by anyone. A feed answers 304 from its validator alone
@@ -9,12 +10,15 @@ same bytes for everyone, cacheable by anyone. A feed answers 304 from its valida
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, request
 
 from meetings.access.policies import can_view_body, can_view_mechanism, can_view_meeting
 from meetings.access.principal import ANONYMOUS, Principal, principal_for
+from meetings.accounts.models import User
+from meetings.actions.calendar import feed_actions, led_by, staffed_by
 from meetings.calendars import loading
 from meetings.calendars.feeds import calendar, cancellation_cutoff
 from meetings.calendars.subscriptions import feed_token_of, user_for_feed
@@ -31,13 +35,15 @@ PRIVATE_CACHE = "private, max-age=600"
 
 @dataclass(frozen=True)
 class Feed:
-    """Which meetings a feed shows, to whom, under which name and file name."""
+    """Which meetings (and actions' deadlines) a feed shows, to whom, under which name and
+    file name; a scope of None reads nothing of its kind."""
 
-    scope: sa.ColumnElement[bool]
+    scope: sa.ColumnElement[bool] | None
     viewer: Principal
     name: str
     zone: str | None
     filename: str
+    actions: sa.ColumnElement[bool] | None = None
 
 
 @bp.after_request
@@ -74,7 +80,31 @@ def meeting_feed(meeting_id: int):
 
 @bp.get("/personal/<secret>.ics")
 def personal_feed(secret: str):
-    """The meetings the person follows or takes part in, as they may see them."""
+    """The meetings the person follows or takes part in, as they may see them, and the due
+    dates of the follow-up actions they lead."""
+
+    def feed(user: User, viewer: Principal) -> Feed:
+        scope = loading.of_person(user.id)
+        return Feed(scope, viewer, "My meetings", None, "my-meetings.ics", led_by(viewer))
+
+    return _personal(secret, feed)
+
+
+@bp.get("/personal/<secret>/deadlines.ics")
+def personal_deadlines(secret: str):
+    """The due dates of the follow-up actions of the bodies the person is staff of (their
+    mechanisms' secretariat, the bodies they manage): a second calendar under the same
+    secret, so that subscribing to it is the opt-in, and re-creating or stopping the
+    address ends both. Someone with no such role gets an empty calendar."""
+
+    def feed(_user: User, viewer: Principal) -> Feed:
+        name = "Deadlines of my bodies' actions"
+        return Feed(None, viewer, name, None, "my-deadlines.ics", staffed_by(viewer))
+
+    return _personal(secret, feed)
+
+
+def _personal(secret: str, feed_of: Callable[[User, Principal], Feed]) -> Response:
     user = user_for_feed(secret) or abort(404)
     if loading.note_use(feed_token_of(user), utcnow()):
         db.session.commit()
@@ -82,8 +112,7 @@ def personal_feed(secret: str):
     validator = loading.personal_validator(user.id, _base_url(), today)
     if _not_modified(validator):
         return _not_modified_response(validator, PRIVATE_CACHE)
-    scope, viewer = loading.of_person(user.id), principal_for(user)
-    feed = Feed(scope, viewer, "My meetings", None, "my-meetings.ics")
+    feed = feed_of(user, principal_for(user))
     return _feed_response(feed, validator, PRIVATE_CACHE, today)
 
 
@@ -110,6 +139,15 @@ def _meeting_url(meeting_id: int) -> str:
     return absolute_url("schedule.meeting_detail", meeting_id=meeting_id)
 
 
+def _action_url(action_id: int) -> str:
+    return absolute_url("actions.detail", action_id=action_id)
+
+
+def _host() -> str:
+    """The site's host, in the UIDs of actions' deadlines (see actions/calendar.py)."""
+    return (urlsplit(_base_url()).hostname or "localhost").lower()
+
+
 def _not_modified(validator: loading.Validator) -> bool:
     """If-None-Match decides when sent; else If-Modified-Since, to the second."""
     if request.if_none_match:
@@ -123,9 +161,13 @@ def _not_modified_response(validator: loading.Validator, cache: str) -> Response
 
 
 def _feed_response(feed: Feed, validator: loading.Validator, cache: str, today: date) -> Response:
-    cutoff = cancellation_cutoff(today)
-    meetings = loading.feed_meetings(feed.scope, feed.viewer, cutoff, _meeting_url)
-    body = calendar(meetings, feed.name, feed.zone).to_ical()
+    meetings, actions = [], []
+    if feed.scope is not None:
+        cutoff = cancellation_cutoff(today)
+        meetings = loading.feed_meetings(feed.scope, feed.viewer, cutoff, _meeting_url)
+    if feed.actions is not None:
+        actions = feed_actions(feed.actions, feed.viewer, today, _host(), _action_url)
+    body = calendar(meetings, feed.name, feed.zone, actions).to_ical()
     response = Response(body, content_type=CONTENT_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     return _with_validator(response, validator, cache)

@@ -387,6 +387,7 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "calendars.body_feed": {"GET": Expect("feed", "body")},
     "calendars.meeting_feed": {"GET": Expect("feed", "meeting")},
     "calendars.personal_feed": {"GET": Expect("open", ok=404)},
+    "calendars.personal_deadlines": {"GET": Expect("open", ok=404)},
     # Notifications: one's own email settings (a POST without data saves them as they are);
     # a meeting's log and "send again" for its staff (nothing failed here: back to the log);
     # the emailed unsubscribe link works for whoever holds it (its button turns the kind off,

@@ -289,4 +289,4 @@ def test_each_feed_runs_a_fixed_number_of_statements(client, world):
     assert _counts(client, urls) == small
     # Public: thing, validator, meetings, sessions. Personal: token and person (3), validator,
     # roles and participations (2), meetings, sessions.
-    assert small == [(4, 2), (4, 2), (4, 2), (8, 4)]
+    assert small == [(4, 2), (4, 2), (4, 2), (9, 4)]
