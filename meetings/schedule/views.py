@@ -12,6 +12,9 @@ from meetings.access.policies import (
     can_view_meeting,
     can_view_session,
 )
+from meetings.actions.models import CONCLUSION_LABELS
+from meetings.actions.models import STATUS_LABELS as ACTION_STATUS_LABELS
+from meetings.actions.review import actions_for_review
 from meetings.bodies.lookup import managed_body_or_refuse
 from meetings.bodies.services import get_body, list_bodies, plan_next_meeting
 from meetings.core.forms import ConfirmForm, ReaderTimezoneForm, choices
@@ -90,6 +93,10 @@ def meeting_detail(meeting_id: int):
         reader_zone=reader_zone,
         tz_form=ReaderTimezoneForm(timezone=reader_zone or ""),
         documents=meeting_listing(meeting, p),
+        actions_review=actions_for_review(meeting, p),
+        action_status_labels=ACTION_STATUS_LABELS,
+        conclusion_labels=CONCLUSION_LABELS,
+        today=date.today(),
     )
 
 

@@ -14,6 +14,8 @@ from flask import Flask
 
 from meetings.accounts.models import ApiToken
 from meetings.accounts.tokens import create_token
+from meetings.actions.attachments import post_progress
+from meetings.actions.services import create_action
 from meetings.core.models import utcnow
 from meetings.documents.services import Upload, create_document
 from meetings.extensions import db
@@ -117,7 +119,33 @@ def build_world() -> World:
     _add_notifications(w)
     _add_imports(w)
     _add_documents(w, mech, p, r, p_closed, b_staff)
+    _add_actions(w, mech, p, rb, m_staff, b_staff)
     return w
+
+
+def _add_actions(w: World, mech: dict, p, rb, m_staff: set[str], b_staff: set[str]) -> None:
+    """An action of B decided at P and led by Japan (the NFP reports on it), with a progress
+    update and its attachment; one of the restricted body RB."""
+    rb_meeting = rb.meetings[0]
+    cases = {
+        "public": (p, {"lead_kind": "member_state", "lead_country": "JP"}, EVERYONE, b_staff),
+        "restricted": (rb_meeting, {}, m_staff, m_staff),
+    }
+    image = samples.png()
+    for variant, (meeting, fields, sees, manages) in cases.items():
+        action = create_action(
+            meeting.body, title=f"Action {variant}", meeting_id=meeting.id, **fields
+        )
+        update = post_progress(action, None, "Started", uploads=[Upload("map.png", image)])
+        objects = {
+            **mech,
+            "body": meeting.body,
+            "meeting": meeting,
+            "action": action,
+            "attachment": update.attachments[0],
+        }
+        w.things[("action", variant)] = Thing(objects, sees, manages)
+    db.session.commit()
 
 
 def _add_documents(w: World, mech: dict, p, r, p_closed, b_staff: set[str]) -> None:
@@ -214,6 +242,7 @@ class Expect:
     allowed: frozenset[str] = frozenset()  # who may, when not the target's managers
 
 
+ACTION_REPORTERS = frozenset({"nfp", "manager", "secretariat", "admin"})
 PAGE_FORM = {"GET": Expect("manage", ok=200), "POST": Expect("manage", ok=200)}
 
 
@@ -436,13 +465,35 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "action_dashboards.mechanism_export": {"GET": Expect("view", "mechanism")},
     "action_dashboards.body": {"GET": Expect("view", "body")},
     "action_dashboards.body_export": {"GET": Expect("view", "body")},
+    # Follow-up actions: whoever sees the body reads its actions and their files; the body's
+    # staff create, change and review them; the lead (here the NFP of Japan) and the staff
+    # report progress (posted empty: the form's errors, or a 422 naming the fields).
+    "actions.body_index": {"GET": Expect("view", "body")},
+    "actions.detail": {"GET": Expect("view", "action")},
+    "actions.download": {"GET": Expect("view", "action")},
+    "actions.new_for_body": _form("body"),
+    "actions.new_for_meeting": _form("meeting"),
+    "actions.new_for_document": _form("document"),
+    "actions.edit": _form("action"),
+    "actions.new_sub_action": _form("action"),
+    "actions.progress": {"POST": Expect("manage", "action", ok=200, allowed=ACTION_REPORTERS)},
+    "actions.review": {"POST": Expect("manage", "action", ok=200)},
+    "actions_api.list_all": {"GET": Expect("open")},
+    "actions_api.read": {"GET": Expect("view", "action")},
+    "actions_api.download_attachment": {"GET": Expect("view", "action")},
+    "actions_api.create": {"POST": Expect("signed_in", ok=422)},
+    "actions_api.update": {"PATCH": Expect("manage", "action")},
+    "actions_api.post_update": {
+        "POST": Expect("manage", "action", ok=422, allowed=ACTION_REPORTERS)
+    },
+    "actions_api.record_review": {"POST": Expect("manage", "action", ok=422)},
     # Search: everyone, each seeing what they may (tests/search).
     "search.index": {"GET": Expect("open")},
     "search_api.search": {"GET": Expect("open")},
 }
 
 
-TIERED = {"mechanism", "body", "meeting", "session", "document"}
+TIERED = {"mechanism", "body", "meeting", "session", "document", "action"}
 
 
 def _routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -507,7 +558,7 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
         elif name == "fmt":  # an export's format
             values[name] = "csv"
         elif name == "filename":
-            values[name] = objs["file"].filename
+            values[name] = (objs["file"] if "file" in objs else objs["attachment"]).filename
         elif name == "slug":
             family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
             values[name] = objs[family].slug

@@ -1,6 +1,6 @@
 """Print the feed benchmark's figures at the end of `make bench`."""
 
-from tests.benchmarks import bench_feeds, bench_reminders
+from tests.benchmarks import bench_feeds, bench_reminders, bench_search
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -8,6 +8,11 @@ def pytest_terminal_summary(terminalreporter):
     if lines:
         terminalreporter.section("calendar feed")
         for line in lines:
+            terminalreporter.write_line(line)
+    search_lines = bench_search.pytest_terminal_summary_lines()
+    if search_lines:
+        terminalreporter.section("search")
+        for line in search_lines:
             terminalreporter.write_line(line)
     reminder_lines = bench_reminders.pytest_terminal_summary_lines()
     if reminder_lines:
