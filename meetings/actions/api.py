@@ -1,7 +1,6 @@
 """/api/v1/actions: list, read, create, change follow-up actions and post progress."""
 
 import marshmallow as ma
-from flask import Response, request
 from flask_smorest import Blueprint, abort
 
 from meetings.access.guards import current_principal, require, visible_or_404
@@ -42,8 +41,8 @@ from meetings.core.api import (
     saved,
     writes,
 )
+from meetings.documents.downloads import stored_file_response
 from meetings.documents.models import Document
-from meetings.documents.storage import get_storage, safe_download_headers
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.mechanisms.models import ProgrammeArea
@@ -192,23 +191,14 @@ def download_attachment(action_id: int, attachment_id: int):
     row = db.session.get(ActionAttachment, attachment_id)
     if row is None or row.update.action_id != action.id:
         abort(404, message=f"No attachment {attachment_id} to action {action_id}.")
-    if request.if_none_match.contains_weak(row.storage_key):
-        response = Response(status=304)
-    else:
-        response = Response(
-            _content(row), headers=safe_download_headers(row.filename, row.media_type)
-        )
-    response.set_etag(row.storage_key)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def _content(row: ActionAttachment) -> bytes:
-    try:
-        with get_storage().open(row.storage_key) as handle:
-            return handle.read()
-    except FileNotFoundError:
-        abort(404, message=f"The file {row.filename} is missing from storage.")
+    return stored_file_response(
+        row.storage_key,
+        row.filename,
+        row.media_type,
+        row.size,
+        "private, no-cache",
+        lambda: abort(404, message=f"The file {row.filename} is missing from storage."),
+    )
 
 
 def _filter(args: dict) -> ActionFilter:

@@ -24,7 +24,14 @@ from meetings.actions.models import (
 from meetings.bodies.models import Body
 from meetings.core.dates import PartialDate
 from meetings.core.models import utcnow
-from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.validation import (
+    parse_choice,
+    raise_if,
+    related_record,
+    require,
+    stripped,
+    whole_number_or_invalid,
+)
 from meetings.documents.models import Document
 from meetings.extensions import db
 from meetings.mechanisms.models import ProgrammeArea
@@ -236,45 +243,23 @@ def _current(action: Action, name: str) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return "invalid"
-
-
-def _related(errors: dict, field: str, fields: dict, model, noun: str):
-    value = _int(fields.get(field))
-    if value is None:
-        return None
-    found = db.session.get(model, value) if isinstance(value, int) else None
-    require(errors, field, found is not None, f"No such {noun}.")
-    return found
-
-
 def _clean(action: Action, body: Body, fields: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     mechanism = body.mechanism
     v: dict[str, Any] = {}
-    v["title"] = _text(fields.get("title"))
+    v["title"] = stripped(fields.get("title"))
     require(errors, "title", bool(v["title"]), "Say what is to be done.")
     require(errors, "title", len(v["title"]) <= 1000, "At most 1,000 characters.")
     for name, limit in (("item", 120), ("lead_organisation", 300), ("schedule_note", 300)):
-        v[name] = _text(fields.get(name))
+        v[name] = stripped(fields.get(name))
         require(errors, name, len(v[name]) <= limit, f"At most {limit} characters.")
     for name in ("description", "partners", "source"):
-        v[name] = _text(fields.get(name))
-    position = _int(fields.get("position"))
+        v[name] = stripped(fields.get(name))
+    position = whole_number_or_invalid(fields.get("position"))
     require(errors, "position", position != "invalid", "A whole number.")
     v["position"] = position if isinstance(position, int) else 0
 
-    meeting = _related(errors, "meeting_id", fields, Meeting, "meeting")
+    meeting = related_record(errors, "meeting_id", fields, Meeting, "meeting")
     if meeting is not None:
         require(
             errors,
@@ -283,7 +268,7 @@ def _clean(action: Action, body: Body, fields: dict[str, Any]) -> dict[str, Any]
             f"Choose a meeting of {mechanism.short_name}.",
         )
     v["meeting_id"] = meeting.id if meeting else None
-    document = _related(errors, "document_id", fields, Document, "document")
+    document = related_record(errors, "document_id", fields, Document, "document")
     if document is not None:
         require(
             errors,
@@ -292,7 +277,7 @@ def _clean(action: Action, body: Body, fields: dict[str, Any]) -> dict[str, Any]
             f"Choose a document of {mechanism.short_name}.",
         )
     v["document_id"] = document.id if document else None
-    area = _related(errors, "programme_area_id", fields, ProgrammeArea, "programme area")
+    area = related_record(errors, "programme_area_id", fields, ProgrammeArea, "programme area")
     if area is not None:
         require(
             errors,
@@ -322,7 +307,7 @@ def _clean_lead(errors: dict, v: dict, fields: dict, mechanism) -> None:
     if kind is LeadKind.ORGANISATION:
         require(errors, "lead_organisation", bool(v["lead_organisation"]), "Name the organisation.")
     elif kind is LeadKind.MEMBER_STATE:
-        country = _text(fields.get("lead_country")).upper()
+        country = stripped(fields.get("lead_country")).upper()
         require(
             errors,
             "lead_country",
@@ -333,7 +318,7 @@ def _clean_lead(errors: dict, v: dict, fields: dict, mechanism) -> None:
         )
         v["lead_country"] = country or None
     elif kind is LeadKind.PERSON:
-        user = _related(errors, "lead_user_id", fields, User, "person")
+        user = related_record(errors, "lead_user_id", fields, User, "person")
         require(errors, "lead_user_id", user is not None, "Choose the person who leads it.")
         if user is not None:
             require(errors, "lead_user_id", user.is_active, f"{user.email} has no active account.")
@@ -349,7 +334,7 @@ def _clean_due(errors: dict, v: dict, fields: dict, body: Body, source: Meeting 
             due = Due.parse(text)
         except ValueError as exc:
             errors.setdefault("due", []).append(str(exc))
-    due_meeting = _related(errors, "due_meeting_id", fields, Meeting, "meeting")
+    due_meeting = related_record(errors, "due_meeting_id", fields, Meeting, "meeting")
     if due_meeting is not None:
         require(
             errors,
@@ -404,7 +389,7 @@ def _check_transition(
 
 
 def _clean_parent(errors: dict, v: dict, action: Action, body: Body, fields: dict) -> None:
-    parent = _related(errors, "parent_id", fields, Action, "action")
+    parent = related_record(errors, "parent_id", fields, Action, "action")
     if parent is not None:
         require(
             errors,

@@ -2,16 +2,13 @@
 actions, post progress and record a meeting's review."""
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -60,9 +57,9 @@ from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.forms import choices
 from meetings.core.forms_flow import save_form
+from meetings.documents.downloads import stored_file_response
 from meetings.documents.models import Document
 from meetings.documents.services import Upload, get_document, max_bytes, visible_documents_query
-from meetings.documents.storage import get_storage, safe_download_headers
 from meetings.extensions import db
 from meetings.mechanisms.models import ProgrammeArea
 from meetings.schedule.lookup import managed_meeting
@@ -77,7 +74,6 @@ from meetings.schedule.services import (
 bp = Blueprint("actions", __name__)
 PER_PAGE = 50  # top-level actions a page lists, each with its sub-actions
 TITLE_IN_SELECT = 90  # characters of a title shown in a select's option
-CHUNK = 256 * 1024  # bytes of a file sent at a time
 REPORT_REASON = "Only the lead of this action or the secretariat report progress on it."
 
 
@@ -390,24 +386,9 @@ def download(action_id: int, attachment_id: int, filename: str):
         abort(404)
     action = visible_or_404(row.update.action, can_view_action)
     cache = "public, no-cache" if can_view_action(ANONYMOUS, action) else "private"
-    if request.if_none_match.contains(row.storage_key):
-        response = Response(status=304)
-    else:
-        if not get_storage().exists(row.storage_key):
-            current_app.logger.error("The stored file of action attachment %s is missing.", row.id)
-            abort(404)
-        headers = safe_download_headers(row.filename, row.media_type)
-        response = Response(_chunks(row.storage_key), headers=headers, direct_passthrough=True)
-        response.content_length = row.size
-    response.set_etag(row.storage_key)
-    response.headers["Cache-Control"] = cache
-    return response
-
-
-def _chunks(key: str) -> Iterator[bytes]:
-    with get_storage().open(key) as handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
+    return stored_file_response(
+        row.storage_key, row.filename, row.media_type, row.size, cache, lambda: abort(404)
+    )
 
 
 # ---- forms to create and change actions ----------------------------------------------------

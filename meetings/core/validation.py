@@ -26,3 +26,33 @@ def parse_choice(enum_cls, value):
         return enum_cls(value)
     except ValueError:
         return None
+
+
+# Cleaning the loose values that forms and JSON bring (services of documents and actions).
+
+
+def stripped(value) -> str:
+    """The text without surrounding blanks; anything not text is empty."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def whole_number_or_invalid(value) -> int | str | None:
+    """An int, None when empty, or the string "invalid" for anything else."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return "invalid"
+
+
+def related_record(errors: dict, field: str, fields: dict, model, noun: str):
+    """The record `fields[field]` names by id, None when empty; "No such <noun>." otherwise."""
+    from meetings.extensions import db
+
+    value = whole_number_or_invalid(fields.get(field))
+    if value is None:
+        return None
+    found = db.session.get(model, value) if isinstance(value, int) else None
+    require(errors, field, found is not None, f"No such {noun}.")
+    return found

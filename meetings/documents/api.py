@@ -4,7 +4,6 @@ their files."""
 import dataclasses
 
 import marshmallow as ma
-from flask import Response, request
 from flask_smorest import Blueprint, abort
 
 from meetings.access.guards import current_principal, require, visible_or_404
@@ -30,6 +29,7 @@ from meetings.core.api import (
 )
 from meetings.core.validation import DomainValidationError
 from meetings.documents import services
+from meetings.documents.downloads import stored_file_response
 from meetings.documents.models import Document, DocumentFile
 from meetings.documents.schemas import (
     DocumentCreateSchema,
@@ -42,7 +42,6 @@ from meetings.documents.schemas import (
     FileUploadFormSchema,
     FileUploadSchema,
 )
-from meetings.documents.storage import get_storage, safe_download_headers
 from meetings.extensions import db
 from meetings.schedule.models import Meeting
 from meetings.schedule.services import get_meeting
@@ -193,23 +192,14 @@ def download_file(document_id: int, file_id: int):
     row = db.session.get(DocumentFile, file_id)
     if row is None or row.document_id != document.id:
         abort(404, message=f"No file {file_id} in document {document_id}.")
-    if request.if_none_match.contains_weak(row.storage_key):
-        response = Response(status=304)
-    else:
-        response = Response(
-            _content(row), headers=safe_download_headers(row.filename, row.media_type)
-        )
-    response.set_etag(row.storage_key)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
-
-
-def _content(row: DocumentFile) -> bytes:
-    try:
-        with get_storage().open(row.storage_key) as handle:
-            return handle.read()
-    except FileNotFoundError:
-        abort(404, message=f"The file {row.filename} is missing from storage.")
+    return stored_file_response(
+        row.storage_key,
+        row.filename,
+        row.media_type,
+        row.size,
+        "private, no-cache",
+        lambda: abort(404, message=f"The file {row.filename} is missing from storage."),
+    )
 
 
 def _by_part(errors: dict[str, list[str]]) -> dict:

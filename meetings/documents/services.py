@@ -17,7 +17,14 @@ from meetings.core.after_commit import later
 from meetings.core.dates import PartialDate
 from meetings.core.models import utcnow
 from meetings.core.persistence import flush_or_raise
-from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.validation import (
+    parse_choice,
+    raise_if,
+    related_record,
+    require,
+    stripped,
+    whole_number_or_invalid,
+)
 from meetings.core.visibility import clean_visibility
 from meetings.documents import file_cleanup, signals
 from meetings.documents.files import FileRefused, display_name, identify
@@ -248,19 +255,6 @@ def _current(document: Document, name: str) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _int(value: Any) -> int | str | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return "invalid"
-
-
 def _clean(
     document: Document, body: Body, fields: dict[str, Any], upload: "Upload | None"
 ) -> dict[str, Any]:
@@ -270,20 +264,20 @@ def _clean(
     require(errors, "type", v["type"] is not None, "Choose a document type.")
     v["status"] = parse_choice(DocumentStatus, fields.get("status") or "draft")
     require(errors, "status", v["status"] is not None, "Choose a status.")
-    v["title"] = _text(fields.get("title"))
+    v["title"] = stripped(fields.get("title"))
     require(errors, "title", bool(v["title"]), "Give the document a title.")
     require(errors, "title", len(v["title"]) <= 500, "At most 500 characters.")
-    v["symbol"] = _text(fields.get("symbol")) or None
+    v["symbol"] = stripped(fields.get("symbol")) or None
     if v["symbol"]:
         require(errors, "symbol", len(v["symbol"]) <= 120, "At most 120 characters.")
         _check_symbol(errors, document, v["symbol"])
-    v["description"] = _text(fields.get("description"))
-    v["source"] = _text(fields.get("source"))
-    position = _int(fields.get("position"))
+    v["description"] = stripped(fields.get("description"))
+    v["source"] = stripped(fields.get("source"))
+    position = whole_number_or_invalid(fields.get("position"))
     require(errors, "position", position != "invalid", "A whole number.")
     v["position"] = position if isinstance(position, int) else 0
 
-    meeting = _related(errors, "meeting_id", fields, Meeting, "meeting")
+    meeting = related_record(errors, "meeting_id", fields, Meeting, "meeting")
     require(
         errors,
         "meeting_id",
@@ -291,7 +285,7 @@ def _clean(
         f"Choose a meeting of {body.short_name}.",
     )
     v["meeting_id"] = meeting.id if meeting else None
-    session = _related(errors, "session_id", fields, Session, "session")
+    session = related_record(errors, "session_id", fields, Session, "session")
     require(
         errors,
         "session_id",
@@ -313,15 +307,6 @@ def _clean(
     return v
 
 
-def _related(errors: dict, field: str, fields: dict, model, noun: str):
-    value = _int(fields.get(field))
-    if value is None:
-        return None
-    found = db.session.get(model, value) if isinstance(value, int) else None
-    require(errors, field, found is not None, f"No such {noun}.")
-    return found
-
-
 def _check_symbol(errors: dict, document: Document, symbol: str) -> None:
     stmt = sa.select(Document.title).where(sa.func.lower(Document.symbol) == symbol.lower())
     if document.id is not None:
@@ -331,7 +316,7 @@ def _check_symbol(errors: dict, document: Document, symbol: str) -> None:
 
 
 def _clean_adoption(errors: dict, v: dict, body: Body, tabled: Meeting | None, fields) -> None:
-    adopted_at = _related(errors, "adopted_at_id", fields, Meeting, "meeting")
+    adopted_at = related_record(errors, "adopted_at_id", fields, Meeting, "meeting")
     adopted_on, problem = _partial(fields.get("adopted_on"))
     if problem:
         errors.setdefault("adopted_on", []).append(problem)
@@ -407,8 +392,8 @@ def _partial(value: Any) -> tuple[PartialDate | None, str | None]:
 
 
 def _clean_links(errors: dict, v: dict, document: Document, body: Body, fields) -> None:
-    parent = _related(errors, "parent_id", fields, Document, "document")
-    successor = _related(errors, "superseded_by_id", fields, Document, "document")
+    parent = related_record(errors, "parent_id", fields, Document, "document")
+    successor = related_record(errors, "superseded_by_id", fields, Document, "document")
     for field, other in (("parent_id", parent), ("superseded_by_id", successor)):
         if other is None:
             continue

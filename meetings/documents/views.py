@@ -2,15 +2,12 @@
 uploads of files by language and revision, and downloads."""
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -36,6 +33,7 @@ from meetings.core.forms_flow import save_form
 from meetings.core.validation import DomainValidationError
 from meetings.core.visibility import VISIBILITY_LABELS
 from meetings.documents import services
+from meetings.documents.downloads import stored_file_response
 from meetings.documents.forms import (
     CHOOSE_AGAIN,
     AdoptForm,
@@ -50,7 +48,6 @@ from meetings.documents.models import (
     Document,
     DocumentFile,
 )
-from meetings.documents.storage import get_storage, safe_download_headers
 from meetings.extensions import db
 from meetings.schedule.lookup import managed_meeting
 from meetings.schedule.models import Meeting
@@ -63,7 +60,6 @@ from meetings.schedule.services import (
 
 bp = Blueprint("documents", __name__)
 TITLE_IN_SELECT = 90  # characters of a title shown in a select's option
-CHUNK = 256 * 1024  # bytes of a file sent at a time
 
 
 # ---- listings on meeting and body pages -----------------------------------------------------
@@ -234,25 +230,9 @@ def download(document_id: int, file_id: int, filename: str):
     document = visible_or_404(row.document, can_view_document)
     # Shared caches may keep public files (and must ask again); the others stay in the browser.
     cache = "public, no-cache" if can_view_document(ANONYMOUS, document) else "private"
-    if request.if_none_match.contains(row.storage_key):
-        response = Response(status=304)
-    else:
-        if not get_storage().exists(row.storage_key):
-            current_app.logger.error("The stored file of document file %s is missing.", row.id)
-            abort(404)
-        headers = safe_download_headers(row.filename, row.media_type)
-        response = Response(_chunks(row.storage_key), headers=headers, direct_passthrough=True)
-        response.content_length = row.size
-    response.set_etag(row.storage_key)
-    response.headers["Cache-Control"] = cache
-    return response
-
-
-def _chunks(key: str) -> Iterator[bytes]:
-    """The stored file, a piece at a time; closed at its end or when the response is."""
-    with get_storage().open(key) as handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
+    return stored_file_response(
+        row.storage_key, row.filename, row.media_type, row.size, cache, lambda: abort(404)
+    )
 
 
 # ---- forms -----------------------------------------------------------------------------------
