@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes: one per CPU. The real-worker tests (tests/workers) run alone afterwards,
+# since they start Celery workers of their own and share the brokers.
+TEST_PROCESSES ?= auto
 
 .PHONY: install run migrate seed test bench format clean
 
@@ -36,7 +39,8 @@ run: seed
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --ignore=tests/workers
+	$(BIN)/python -m pytest tests/workers
 
 bench: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py tests/benchmarks/bench_feeds.py tests/benchmarks/bench_search.py tests/benchmarks/bench_reminders.py \

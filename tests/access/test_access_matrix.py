@@ -4,13 +4,20 @@ The routes come from the app's URL map: a route with no expectation here fails t
 no new page or API call can slip in unprotected. Each role asks with its session cookie
 (pages) and its read-write token (API); POSTs carry no form data (CSRF is off in tests), so
 an allowed POST shows the form's errors or does its harmless default.
+
+The world is built once per backend and kept while requests leave it as it was: a refused
+request changes nothing (that is part of what is tested), and an allowed write rebuilds it.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
+from flask_migrate import upgrade
 
 from meetings.accounts.models import ApiToken
 from meetings.accounts.tokens import create_token
@@ -26,7 +33,7 @@ from meetings.participants.services import add_participant
 from meetings.registrations.models import ImportStatus, ParticipantImport
 from meetings.registrations.services import register, save_settings
 from tests import factories
-from tests.conftest import _empty_tables, sign_in
+from tests.conftest import _empty_tables, _migrated, backends, make_app, sign_in
 from tests.documents import samples
 
 ROLES = ["anonymous", "delegate", "nfp", "manager", "secretariat", "other_secretariat", "admin"]
@@ -504,6 +511,59 @@ def _routes(app: Flask) -> list[tuple[str, str, str]]:
     )
 
 
+@pytest.fixture(scope="module", params=backends())
+def app(request, database_urls, tmp_path_factory) -> Iterator[Flask]:
+    """One app per backend for the whole matrix (the conftest's is rebuilt for every test)."""
+    url = database_urls[request.param]
+    folder = tmp_path_factory.mktemp(f"matrix-{request.param}")
+    application = make_app(url, folder)
+    application.config["MAIL_OUTBOX"] = str(folder / "outbox")
+    with application.app_context():
+        if url not in _migrated:
+            upgrade()
+            _migrated.add(url)
+        _empty_tables()
+        _worlds.clear()
+        yield application
+        db.session.remove()
+        _empty_tables()
+        _worlds.clear()
+        db.engine.dispose()
+
+
+_worlds: dict[str, World] = {}
+
+
+def _fresh_world() -> World:
+    """Empty the database and build the world again, as plain values the requests can name."""
+    db.session.remove()
+    _empty_tables()
+    world = build_world()
+    world.users = {role: _frozen(user) for role, user in world.users.items()}
+    for thing in world.things.values():
+        thing.objects = {name: _frozen(obj) for name, obj in thing.objects.items()}
+    db.session.remove()
+    return world
+
+
+def _frozen(obj) -> SimpleNamespace | None:
+    """What a URL or a sign-in takes from a record, kept after the session that loaded it."""
+    if obj is None:
+        return None
+    values = {name: getattr(obj, name) for name in ("id", "slug", "filename") if hasattr(obj, name)}
+    if hasattr(obj, "get_id"):
+        user_id = obj.get_id()
+        values["get_id"] = lambda: user_id
+    return SimpleNamespace(**values)
+
+
+def _world(app: Flask, rebuild: bool = False) -> World:
+    key = app.config["SQLALCHEMY_DATABASE_URI"]
+    if rebuild or key not in _worlds:
+        _worlds[key] = _fresh_world()
+    return _worlds[key]
+
+
 def test_every_route_has_an_expectation(app):
     missing = [
         f"{method} {path} ({endpoint})"
@@ -612,15 +672,14 @@ def _request(app: Flask, world: World, role: str, method: str, url: str):
 def test_route_answers_each_role_as_expected(app, route_case):
     endpoint, method, variant = route_case
     expect = EXPECTATIONS[endpoint][method]
-    world, got, wanted = build_world(), {}, {}
+    world, got, wanted = _world(app), {}, {}
     for role in ROLES:
         thing = world.things.get((expect.target, variant))
         url = _url(app, endpoint, thing)
         response = _request(app, world, role, method, url)
         got[role] = response.status_code
         wanted[role] = _expected(expect, role, thing, method, url.startswith("/api/"))
+        db.session.remove()
         if method != "GET" and response.status_code < 400:
-            db.session.remove()
-            _empty_tables()
-            world = build_world()  # the allowed write may have changed or deleted the thing
+            world = _world(app, rebuild=True)  # the write may have changed or deleted the thing
     assert got == wanted
