@@ -15,11 +15,13 @@ from meetings.actions.models import (
     ActionReview,
     ActionStatus,
     ActionUpdate,
+    LeadKind,
 )
 from meetings.actions.services import overdue
 from meetings.bodies.models import Body
 from meetings.documents.models import Document
 from meetings.extensions import db
+from meetings.mechanisms.models import ProgrammeArea
 from meetings.schedule.models import Meeting
 
 
@@ -32,7 +34,8 @@ class ActionFilter:
     meeting_id: int | None = None  # the source meeting
     document_id: int | None = None  # the source document
     statuses: tuple[ActionStatus, ...] = ()
-    programme_area_id: int | None = None
+    programme_area_id: int | None = None  # the area and its sub-areas, to any depth
+    lead_organisation: str | None = None
     lead_country: str | None = None
     lead_user_id: int | None = None
     overdue: bool | None = None  # True: open and past due; False: all the others
@@ -45,22 +48,30 @@ def filtered_actions(viewer: Principal, f: ActionFilter = ActionFilter()) -> sa.
     """Actions of the bodies the viewer may see matching the filter, the soonest due first
     (those without a due date last), then in the order they were recorded."""
     stmt = sa.select(Action).join(Action.body).join(Body.mechanism).where(body_visible(viewer))
-    for condition in _conditions(f):
+    for condition in conditions(f):
         stmt = stmt.where(condition)
     return stmt.order_by(Action.due_end.is_(None), Action.due_end, Action.id)
 
 
-def _conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
+def conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
+    """The filter as SQL conditions on Action (and Body, for the mechanism), for every list of
+    actions: the API's, a body's page and its filters."""
     equal = (
-        (Body.mechanism_id, f.mechanism_id),
         (Action.body_id, f.body_id),
         (Action.meeting_id, f.meeting_id),
         (Action.document_id, f.document_id),
-        (Action.programme_area_id, f.programme_area_id),
         (Action.lead_country, f.lead_country.upper() if f.lead_country else None),
         (Action.lead_user_id, f.lead_user_id),
     )
     conditions = [column == value for column, value in equal if value is not None]
+    if f.mechanism_id is not None:  # a subquery: the caller's statement may not join Body
+        bodies = sa.select(Body.id).where(Body.mechanism_id == f.mechanism_id)
+        conditions.append(Action.body_id.in_(bodies))
+    if f.lead_organisation is not None:
+        conditions.append(Action.lead_kind == LeadKind.ORGANISATION)
+        conditions.append(Action.lead_organisation == f.lead_organisation)
+    if f.programme_area_id is not None:
+        conditions.append(Action.programme_area_id.in_(_area_and_below(f.programme_area_id)))
     if f.statuses:
         conditions.append(Action.status.in_([s.value for s in f.statuses]))
     if f.due_before is not None:
@@ -70,6 +81,15 @@ def _conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
     if f.overdue is not None:
         conditions.append(_overdue(f.today or date.today(), f.overdue))
     return conditions
+
+
+def _area_and_below(area_id: int) -> sa.Select:
+    """The ids of a programme area and of its sub-areas, to any depth."""
+    tree = sa.select(ProgrammeArea.id).where(ProgrammeArea.id == area_id)
+    tree = tree.cte("area_tree", recursive=True)
+    below = sa.select(ProgrammeArea.id).join(tree, ProgrammeArea.parent_id == tree.c.id)
+    tree = tree.union(below)
+    return sa.select(tree.c.id)
 
 
 def _overdue(today: date, wanted: bool) -> sa.ColumnElement[bool]:
@@ -127,3 +147,11 @@ def action_with_history(action_id: int) -> Action | None:
         .joinedload(Body.mechanism),
     )
     return db.session.scalars(stmt).first()
+
+
+def count_traced_to(document: Document) -> int:
+    """The actions of the document's body traced to it (whoever sees the body sees them)."""
+    stmt = sa.select(sa.func.count(Action.id)).where(
+        Action.document_id == document.id, Action.body_id == document.body_id
+    )
+    return db.session.scalar(stmt) or 0

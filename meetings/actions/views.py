@@ -1,8 +1,7 @@
 """Pages: a body's follow-up actions, one action with its history, forms to create and change
 actions, post progress and record a meeting's review."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -31,7 +30,7 @@ from meetings.access.policies import (
 )
 from meetings.access.principal import ANONYMOUS, Principal
 from meetings.accounts.models import RoleAssignment, User
-from meetings.actions import services
+from meetings.actions import listing, services
 from meetings.actions.attachments import post_progress
 from meetings.actions.forms import (
     CHOOSE_AGAIN,
@@ -46,14 +45,11 @@ from meetings.actions.models import (
     Action,
     ActionAttachment,
     ActionReview,
-    ActionStatus,
     ActionUpdate,
-    LeadKind,
     allowed_next,
 )
 from meetings.bodies.lookup import managed_body_or_refuse, visible_body
 from meetings.bodies.models import Body
-from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.forms import choices
 from meetings.core.forms_flow import save_form
@@ -72,7 +68,6 @@ from meetings.schedule.services import (
 )
 
 bp = Blueprint("actions", __name__)
-PER_PAGE = 50  # top-level actions a page lists, each with its sub-actions
 TITLE_IN_SELECT = 90  # characters of a title shown in a select's option
 REPORT_REASON = "Only the lead of this action or the secretariat report progress on it."
 
@@ -80,149 +75,8 @@ REPORT_REASON = "Only the lead of this action or the secretariat report progress
 # ---- the body's list --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ActionFilter:
-    status: ActionStatus | None = None
-    area_ids: tuple[int, ...] = ()  # a programme area and its sub-areas
-    lead: str = ""  # "organisation:CAEC", "member_state:JP", "person:12"
-    overdue: bool = False
-
-    @property
-    def is_set(self) -> bool:
-        return bool(self.status or self.area_ids or self.lead or self.overdue)
-
-
-@dataclass
-class Node:
-    """A listed action and the matching sub-actions listed under it."""
-
-    action: Action
-    children: list["Node"] = field(default_factory=list)
-
-
-def _lead_condition(lead: str) -> sa.ColumnElement[bool]:
-    kind, _, value = lead.partition(":")
-    if kind == LeadKind.ORGANISATION.value:
-        return sa.and_(Action.lead_kind == LeadKind.ORGANISATION, Action.lead_organisation == value)
-    if kind == LeadKind.MEMBER_STATE.value:
-        return sa.and_(Action.lead_kind == LeadKind.MEMBER_STATE, Action.lead_country == value)
-    if kind == LeadKind.PERSON.value and value.isdigit():
-        return sa.and_(Action.lead_kind == LeadKind.PERSON, Action.lead_user_id == int(value))
-    return sa.false()
-
-
-def _conditions(body: Body, f: ActionFilter, today: date) -> list[sa.ColumnElement[bool]]:
-    conditions = [Action.body_id == body.id]
-    if f.status is not None:
-        conditions.append(Action.status == f.status)
-    if f.area_ids:
-        conditions.append(Action.programme_area_id.in_(f.area_ids))
-    if f.lead:
-        conditions.append(_lead_condition(f.lead))
-    if f.overdue:
-        conditions.append(services.overdue(today))
-    return conditions
-
-
-def _listing_options():
-    return (
-        joinedload(Action.lead_user),
-        joinedload(Action.programme_area),
-        joinedload(Action.due_meeting),
-    )
-
-
-def page_of_actions(
-    body: Body, f: ActionFilter, page: int, today: date
-) -> tuple[list[Node], int, int]:
-    """One page of the matching actions as trees, the number of trees and of actions.
-
-    A matching action is listed under its parent when the parent matches too, else at the
-    top; pages count top-level entries. Three statements whatever the numbers.
-    """
-    matching = sa.select(Action.id, Action.parent_id).where(*_conditions(body, f, today))
-    matching = matching.cte("matching")
-    tops = (
-        sa.select(Action)
-        .join(matching, matching.c.id == Action.id)
-        .where(
-            sa.or_(Action.parent_id.is_(None), Action.parent_id.not_in(sa.select(matching.c.id)))
-        )
-    )
-    counts = sa.select(
-        sa.select(sa.func.count()).select_from(tops.subquery()).scalar_subquery(),
-        sa.select(sa.func.count()).select_from(matching).scalar_subquery(),
-    )
-    trees, total = db.session.execute(counts).one()
-    stmt = tops.options(*_listing_options()).order_by(Action.position, Action.id)
-    roots = list(db.session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return _trees(roots, _descendants(matching, [a.id for a in roots])), trees or 0, total or 0
-
-
-def _descendants(matching, root_ids: list[int]) -> list[Action]:
-    """The matching actions below these, at any depth."""
-    if not root_ids:
-        return []
-    tree = sa.select(matching.c.id).where(matching.c.parent_id.in_(root_ids))
-    tree = tree.cte("tree", recursive=True)
-    tree = tree.union(sa.select(matching.c.id).join(tree, matching.c.parent_id == tree.c.id))
-    stmt = sa.select(Action).where(Action.id.in_(sa.select(tree.c.id)))
-    return list(db.session.scalars(stmt.options(*_listing_options())))
-
-
-def _trees(roots: list[Action], below: list[Action]) -> list[Node]:
-    by_parent: dict[int, list[Action]] = defaultdict(list)
-    for a in below:
-        by_parent[a.parent_id].append(a)
-
-    def node(a: Action) -> Node:
-        kids = sorted(by_parent[a.id], key=lambda c: (c.position, c.id))
-        return Node(a, [node(c) for c in kids])
-
-    return [node(a) for a in roots]
-
-
-def _lead_choices(body: Body) -> list[tuple[str, str]]:
-    """The leads of the body's actions, as filter options."""
-    stmt = (
-        sa.select(Action.lead_kind, Action.lead_organisation, Action.lead_country)
-        .add_columns(User.id, User.name, User.email)
-        .outerjoin(User, Action.lead_user_id == User.id)
-        .where(Action.body_id == body.id, Action.lead_kind.is_not(None))
-        .distinct()
-    )
-    found = set()
-    for kind, organisation, country, user_id, name, email in db.session.execute(stmt):
-        if kind is LeadKind.ORGANISATION and organisation:
-            found.add((f"organisation:{organisation}", organisation))
-        elif kind is LeadKind.MEMBER_STATE and country:
-            found.add((f"member_state:{country}", country_name(country) or country))
-        elif kind is LeadKind.PERSON and user_id is not None:
-            found.add((f"person:{user_id}", name or email))
-    return sorted(found, key=lambda pair: pair[1].lower())
-
-
 def _area_label(area: ProgrammeArea) -> str:
     return f"{area.code} {area.name}".strip()
-
-
-def _filter_from_args(body: Body) -> ActionFilter:
-    args = request.args
-    status = args.get("status", "")
-    area_id = args.get("area", type=int)
-    areas = body.mechanism.programme_areas
-    area_ids: tuple[int, ...] = ()
-    if area_id is not None:
-        chosen = {area_id}
-        for _ in range(len(areas)):  # the sub-areas, to any depth
-            chosen |= {a.id for a in areas if a.parent_id in chosen}
-        area_ids = tuple(sorted(chosen))
-    return ActionFilter(
-        status=ActionStatus(status) if status in set(ActionStatus) else None,
-        area_ids=area_ids,
-        lead=args.get("lead", "")[:320],
-        overdue=args.get("overdue") == "1",
-    )
 
 
 @bp.get("/bodies/<slug>/actions")
@@ -230,23 +84,31 @@ def body_index(slug: str):
     """The body's actions with their sub-actions, filtered, fifty trees a page."""
     body = visible_body(slug)
     today = date.today()
-    f = _filter_from_args(body)
+    p = current_principal()
+    source: Document | None = None
+
+    def document_of_body(document_id: int) -> bool:
+        nonlocal source
+        source = db.session.get(Document, document_id)
+        return source is not None and source.body_id == body.id and can_view_document(p, source)
+
+    selected = listing.choices_from(request.args, body, today, document_of_body)
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    nodes, trees, total = page_of_actions(body, f, page, today)
+    nodes, trees, total = listing.page_of_trees(selected.filter, page)
     return render_template(
         "actions/body_index.html",
         body=body,
         nodes=nodes,
         total=total,
         page=page,
-        pages=max((trees + PER_PAGE - 1) // PER_PAGE, 1),
-        selected=f,
+        pages=max((trees + listing.PER_PAGE - 1) // listing.PER_PAGE, 1),
+        selected=selected,
         statuses=STATUS_LABELS,
         areas=[(a.id, _area_label(a)) for a in body.mechanism.programme_areas],
-        area_id=request.args.get("area", type=int),
-        leads=_lead_choices(body),
+        leads=listing.lead_choices(body),
+        source=source if selected.document_id else None,
         today=today,
-        staff=can_manage_body(current_principal(), body),
+        staff=can_manage_body(p, body),
     )
 
 
@@ -268,7 +130,7 @@ def _load(action_id: int) -> Action | None:
             joinedload(Action.programme_area),
             joinedload(Action.due_meeting),
             joinedload(Action.parent),
-            selectinload(Action.children).options(*_listing_options()),
+            selectinload(Action.children).options(*listing.listing_options()),
             selectinload(Action.updates).options(
                 joinedload(ActionUpdate.author), selectinload(ActionUpdate.attachments)
             ),
