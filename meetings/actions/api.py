@@ -1,6 +1,7 @@
 """/api/v1/actions: list, read, create, change follow-up actions and post progress."""
 
 import marshmallow as ma
+from flask import request
 from flask_smorest import Blueprint, abort
 
 from meetings.access.guards import current_principal, require, visible_or_404
@@ -15,6 +16,7 @@ from meetings.access.policies import (
     can_view_meeting,
 )
 from meetings.actions import services
+from meetings.actions.attachments import post_progress
 from meetings.actions.models import Action, ActionAttachment
 from meetings.actions.queries import ActionFilter, action_with_history, page_of_actions
 from meetings.actions.schemas import (
@@ -25,7 +27,10 @@ from meetings.actions.schemas import (
     ActionQuerySchema,
     ActionReviewInputSchema,
     ActionReviewSchema,
+    ActionUpdateFilesSchema,
+    ActionUpdateFormSchema,
     ActionUpdateInputSchema,
+    ActionUpdateMultipartSchema,
     ActionUpdateSchema,
 )
 from meetings.bodies.api import body_from_arg
@@ -41,8 +46,10 @@ from meetings.core.api import (
     saved,
     writes,
 )
+from meetings.core.validation import DomainValidationError
 from meetings.documents.downloads import stored_file_response
 from meetings.documents.models import Document
+from meetings.documents.services import Upload, max_bytes
 from meetings.extensions import db
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.mechanisms.models import ProgrammeArea
@@ -64,6 +71,17 @@ CONTENT = {
     "headers": {
         "ETag": {"description": "The file's SHA-256.", "schema": {"type": "string"}},
         "Content-Disposition": {"schema": {"type": "string"}},
+    },
+}
+# A progress report comes as JSON, or as a form with files. flask-smorest documents one body
+# location per operation (its issue #46): the JSON body is documented by its arguments, the
+# form's text parts ("form") and files ("files") are parsed apart and described here as one
+# multipart body beside it.
+FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+MULTIPART_UPDATE = {
+    "parameters": [],
+    "requestBody": {
+        "content": {"multipart/form-data": {"schema": ActionUpdateMultipartSchema}},
     },
 }
 # Records an action names: visible to the writer, or a 422 naming the field.
@@ -152,13 +170,32 @@ def update(action: Action, changes: dict):
 @blp.post("/<int:action_id>/updates")
 @writes(blp, 404)
 @guard_first(_reporter)
+@blp.arguments(ActionUpdateFormSchema, location="form", unknown=ma.RAISE)
+@blp.arguments(ActionUpdateFilesSchema, location="files", unknown=ma.RAISE)
 @blp.arguments(ActionUpdateInputSchema)
+@blp.doc(**MULTIPART_UPDATE)
 @blp.response(201, ActionUpdateSchema)
-def post_update(action: Action, data: dict):
+def post_update(action: Action, form: dict, files: dict, data: dict):
     """Report progress: a text, a new status or both (its lead person, the NFP of the
-    member state leading it, or its body's staff)."""
+    member state leading it, or its body's staff).
+
+    As JSON; or, with files attached, as multipart/form-data: status, text and one `files`
+    part per file (at most 10). The update and its files are saved together or not at all:
+    a refused file is a 422 under errors.files.files, a bad status or text under
+    errors.form, each message saying why. Answers the update with its attachments and
+    their download URLs."""
     user_id = current_principal().user_id
-    return saved(lambda: services.post_update(action, user_id, data["text"], data.get("status")))
+    if request.mimetype not in FORM_TYPES:
+        return saved(lambda: post_progress(action, user_id, data["text"], data.get("status")))
+    # One byte more than allowed tells a file is too large without reading all of it.
+    uploads = [Upload(f.filename or "", f.stream.read(max_bytes() + 1)) for f in files["files"]]
+    try:
+        update = post_progress(action, user_id, form["text"], form.get("status"), uploads)
+        db.session.commit()
+    except DomainValidationError as exc:
+        db.session.rollback()  # the update already flushed, and any file stored, go
+        abort(422, errors=_by_part(exc.errors))
+    return update
 
 
 @blp.post("/<int:action_id>/reviews")
@@ -201,6 +238,15 @@ def download_attachment(action_id: int, attachment_id: int):
     )
 
 
+def _by_part(errors: dict[str, list[str]]) -> dict:
+    """A refused progress report's errors under the part of the form that was at fault."""
+    by_part: dict[str, dict] = {}
+    for field, messages in errors.items():
+        part, name = ("files", "files") if field == "attachments" else ("form", field)
+        by_part.setdefault(part, {}).setdefault(name, []).extend(messages)
+    return by_part
+
+
 def _filter(args: dict) -> ActionFilter:
     mechanism = mechanism_from_arg(args.get("mechanism"))
     body = body_from_arg(args.get("body"))
@@ -211,6 +257,7 @@ def _filter(args: dict) -> ActionFilter:
         document_id=_named(args, "document", Document, can_view_document),
         statuses=tuple(args.get("status") or ()),
         programme_area_id=_named(args, "programme_area", ProgrammeArea, _can_view_area),
+        lead_organisation=args.get("lead_organisation"),
         lead_country=args.get("lead_country"),
         lead_user_id=args.get("lead_user"),
         overdue=args.get("overdue"),

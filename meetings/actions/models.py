@@ -283,6 +283,9 @@ class ActionReview(db.Model):
         enum_column(DatePrecision, "new_due_precision")
     )
     previous_due_end: Mapped[date | None]
+    previous_due_precision: Mapped[DatePrecision | None] = mapped_column(
+        enum_column(DatePrecision, "previous_due_precision")
+    )
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -4,9 +4,11 @@ takes to make and change them."""
 from datetime import date
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 
 from meetings.access.guards import current_principal
 from meetings.access.policies import can_view_document, can_view_meeting
+from meetings.actions.attachments import MAX_FILES
 from meetings.actions.models import Action, ActionStatus, Conclusion, LeadKind, Recurrence
 from meetings.actions.services import Due
 from meetings.bodies.schemas import BodyLinksMixin
@@ -22,6 +24,7 @@ from meetings.core.api import (
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.ids import MAX_ID
+from meetings.documents.files import ALLOWED_TEXT
 from meetings.documents.schemas import DocumentLinkSchema, MeetingLinkSchema, Visible
 
 DUE = {
@@ -190,6 +193,14 @@ class ActionReviewSchema(ma.Schema):
     previous_due_end = ma.fields.Date(
         allow_none=True, metadata={"description": "The last day it was due before"}
     )
+    previous_due = ma.fields.Function(
+        lambda r: (
+            PartialDate.from_bounds(r.previous_due_end, r.previous_due_precision).iso()
+            if r.previous_due_end and r.previous_due_precision
+            else None
+        ),
+        metadata={**PARTIAL_DATE, "nullable": True, "description": "Due before, to its precision"},
+    )
     new_due = ma.fields.Function(
         lambda r: (
             PartialDate.from_bounds(r.new_due_end, r.new_due_precision).iso()
@@ -244,7 +255,13 @@ class ActionQuerySchema(PageQuerySchema):
         ma.fields.Enum(ActionStatus, by_value=True),
         metadata={"description": "One or more statuses (repeat the argument)."},
     )
-    programme_area = record_id(metadata={"description": "Of this programme area (id)."})
+    programme_area = record_id(
+        metadata={"description": "Of this programme area or one of its sub-areas (id)."}
+    )
+    lead_organisation = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=300),
+        metadata={"description": "Led by this organisation (its name as recorded)."},
+    )
     lead_country = ma.fields.String(
         validate=ma.validate.Regexp(r"^[A-Za-z]{2}$", error="A country's ISO alpha-2 code."),
         metadata={"description": "Led by this member state (ISO alpha-2)."},
@@ -314,6 +331,37 @@ class ActionUpdateInputSchema(TextInputSchema):
 
     status = ma.fields.Enum(ActionStatus, by_value=True, allow_none=True)
     text = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
+
+
+class ActionUpdateFormSchema(ActionUpdateInputSchema):
+    """The text parts of a progress report sent as multipart/form-data: status and text."""
+
+    @ma.pre_load
+    def _files_are_file_parts(self, data, **_):
+        # A "files" part without a filename arrives as text: say so, not "Unknown field".
+        if any(name == "files" for name in data):
+            raise ma.ValidationError(
+                {"files": ["Send each file as a file part, with its filename."]}
+            )
+        return data
+
+
+class ActionUpdateFilesSchema(InputSchema):
+    """The file parts of a progress report sent as multipart/form-data."""
+
+    files = ma.fields.List(
+        Upload(),
+        load_default=list,
+        validate=ma.validate.Length(
+            max=MAX_FILES, error=f"Attach at most {MAX_FILES} files to one update."
+        ),
+        metadata={"description": f"One part per file (repeat the part). {ALLOWED_TEXT}"},
+    )
+
+
+class ActionUpdateMultipartSchema(ActionUpdateFormSchema, ActionUpdateFilesSchema):
+    """A progress report with files as the OpenAPI document describes it: status, text and
+    files (multipart/form-data)."""
 
 
 class ActionReviewInputSchema(TextInputSchema):

@@ -35,7 +35,7 @@ from meetings.core.validation import (
 from meetings.documents.models import Document
 from meetings.extensions import db
 from meetings.mechanisms.models import ProgrammeArea
-from meetings.schedule.models import Meeting, MeetingStatus
+from meetings.schedule.models import Meeting
 from meetings.schedule.signals import meeting_rescheduled
 
 FIELDS = (
@@ -160,8 +160,9 @@ def record_review(
     require(
         errors,
         "meeting_id",
-        meeting.status is not MeetingStatus.CANCELLED,
-        f"{meeting.title} was cancelled.",
+        meeting.has_begun(),
+        f"{meeting.title} has not begun ({meeting.dates_label}, {meeting.status.value}): "
+        "a meeting concludes on an action once it is under way.",
     )
     due: Due | None = None
     if chosen is Conclusion.EXTENDED:
@@ -192,11 +193,8 @@ def record_review(
         by_id,
         utcnow(),
     )
-    review.previous_due_end, review.new_due_end, review.new_due_precision = (
-        action.due_end,
-        None,
-        None,
-    )
+    review.previous_due_end, review.previous_due_precision = action.due_end, action.due_precision
+    review.new_due_end, review.new_due_precision = None, None
     if due is not None:
         review.new_due_end, review.new_due_precision = due.end.last_day(), due.end.precision
         _set_due(action, due)

@@ -38,7 +38,7 @@ from meetings.documents.models import (
 )
 from meetings.documents.storage import get_storage
 from meetings.extensions import db
-from meetings.schedule.models import Meeting, MeetingStatus, Session
+from meetings.schedule.models import Meeting, Session
 
 SYMBOL_TAKEN = ("symbol", "This symbol is already used by another document.")
 REVISION_RACE = (
@@ -322,7 +322,7 @@ def _clean_adoption(errors: dict, v: dict, body: Body, tabled: Meeting | None, f
         errors.setdefault("adopted_on", []).append(problem)
     status = v["status"]
     if status is DocumentStatus.ADOPTED and adopted_at is None and adopted_on is None:
-        if tabled is not None and _has_happened(tabled):
+        if tabled is not None and tabled.has_begun():
             adopted_at = tabled  # adopted where it was tabled, unless told otherwise
         else:
             require(
@@ -350,7 +350,7 @@ def _clean_adoption(errors: dict, v: dict, body: Body, tabled: Meeting | None, f
         require(
             errors,
             "adopted_at_id",
-            _has_happened(adopted_at),
+            adopted_at.has_begun(),
             f"{adopted_at.title} has not taken place ({adopted_at.dates_label}, "
             f"{adopted_at.status.value}): a document is adopted at a meeting that was held.",
         )
@@ -370,12 +370,6 @@ def _clean_adoption(errors: dict, v: dict, body: Body, tabled: Meeting | None, f
         )
     v["adopted_at_id"] = adopted_at.id if adopted_at else None
     v["adopted_on"] = adopted_on
-
-
-def _has_happened(meeting: Meeting) -> bool:
-    if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
-        return False
-    return meeting.status is MeetingStatus.HELD or meeting.start_date <= date.today()
 
 
 def _partial(value: Any) -> tuple[PartialDate | None, str | None]:

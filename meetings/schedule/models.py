@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from meetings.bodies.models import Body
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate, format_date_range
-from meetings.core.models import TimestampMixin, UTCDateTime, enum_column
+from meetings.core.models import TimestampMixin, UTCDateTime, enum_column, utcnow
+from meetings.core.timezones import in_zone
 from meetings.core.visibility import Visibility
 from meetings.extensions import db
 
@@ -127,6 +128,15 @@ class Meeting(TimestampMixin, db.Model):
     @property
     def dates_label(self) -> str:
         return format_date_range(self.start_date, self.end_date, self.date_precision)
+
+    def has_begun(self, today: date | None = None) -> bool:
+        """Held or under way: neither cancelled nor postponed, and its first day has come at
+        the venue (or on `today`)."""
+        if self.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
+            return False
+        if self.status is MeetingStatus.HELD:
+            return True
+        return self.start_date <= (today or in_zone(utcnow(), self.timezone).date())
 
     @property
     def place_label(self) -> str:

@@ -1,11 +1,14 @@
 """/api/v1/actions: who sees which actions, writes by the body's staff, progress posted by
 leads, reviews by meetings, filters, and lists in a fixed number of statements."""
 
+import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 import time_machine
+from openapi_spec_validator import validate
 
 from meetings.actions.models import Action, ActionAttachment, ActionReview, ActionUpdate
 from meetings.documents.storage import get_storage
@@ -13,6 +16,7 @@ from meetings.extensions import db as _db
 from meetings.mechanisms.services import save_programme_area
 from tests import factories
 from tests.api.test_write_api import bearer
+from tests.documents import samples
 from tests.test_query_counts import count_queries
 
 URL = "/api/v1/actions"
@@ -498,6 +502,10 @@ def test_staff_record_reviews_that_extend_and_close(client, db, body, held, staf
         "2021",
         "One more year",
     )
+    assert (response.json["previous_due"], response.json["previous_due_end"]) == (
+        "2020",
+        "2020-12-31",
+    )
     close = {"meeting_id": later.id, "conclusion": "closed"}
     assert client.post(f"{URL}/{action.id}/reviews", json=close, headers=staff).status_code == 201
     data = client.get(f"{URL}/{action.id}").json
@@ -516,6 +524,9 @@ def test_review_errors_name_their_field_and_save_nothing(client, db, mech, body,
     assert errors(client.post(url, json=early, headers=staff)) == ["new_due"]
     unknown = {"meeting_id": 99999, "conclusion": "noted"}
     assert errors(client.post(url, json=unknown, headers=staff)) == ["meeting_id"]
+    ahead = factories.meeting(body, number=40, start="2040-10-01", status="planned")
+    future = {"meeting_id": ahead.id, "conclusion": "noted"}
+    assert errors(client.post(url, json=future, headers=staff)) == ["meeting_id"]
     assert count(db, ActionReview) == 0
 
 
@@ -570,6 +581,195 @@ def test_attachments_of_hidden_actions_are_a_404(client, mech):
     action = factories.action(factories.body(mech, visibility="secretariat"))
     row = _attach(action, b"Secret.\n")
     assert client.get(f"{URL}/{action.id}/attachments/{row.id}/content").status_code == 404
+
+
+# Progress with files (multipart/form-data)
+
+
+def post_files(client, action_id, headers, files, **form):
+    """A progress report with files: `files` is a list of (filename, bytes)."""
+    data = {**form, "files": [(io.BytesIO(content), name) for name, content in files]}
+    return client.post(
+        f"{URL}/{action_id}/updates",
+        data=data,
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+
+
+def stored_files(app) -> list[Path]:
+    root = Path(app.config["DOCUMENT_STORAGE_PATH"])
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def saved_nothing(app, db) -> bool:
+    return (count(db, ActionUpdate), count(db, ActionAttachment), stored_files(app)) == (0, 0, [])
+
+
+@pytest.fixture
+def lead(app):
+    return factories.user(name="Ms Officer")
+
+
+@pytest.fixture
+def led(body, lead):
+    return factories.action(body, title="Hers", lead_kind="person", lead_user_id=lead.id)
+
+
+def test_a_lead_posts_progress_with_files_and_downloads_them(app, client, db, led, lead):
+    pdf, text = samples.pdf(), samples.TEXT
+    files = [("Workshop report.pdf", pdf), ("notes.txt", text)]
+    response = post_files(
+        client, led.id, bearer(lead), files, status="at_risk", text="Workshop held"
+    )
+    assert response.status_code == 201, response.json
+    data = response.json
+    assert (data["text"], data["status_after"], data["author"]["name"]) == (
+        "Workshop held",
+        "at_risk",
+        "Ms Officer",
+    )
+    assert [(a["filename"], a["kind"], a["size"]) for a in data["attachments"]] == [
+        ("Workshop report.pdf", "pdf", len(pdf)),
+        ("notes.txt", "txt", len(text)),
+    ]
+    first, second = data["attachments"]
+    assert first["download_url"] == (
+        f"http://meetings.test{URL}/{led.id}/attachments/{first['id']}/content"
+    )
+    download = client.get(first["download_url"], headers=bearer(lead))
+    assert (download.status_code, download.data) == (200, pdf)
+    assert download.headers["Content-Type"] == "application/pdf"
+    download = client.get(second["download_url"], headers=bearer(lead))
+    assert (download.status_code, download.data) == (200, text)
+    assert download.headers["Content-Type"] == "text/plain; charset=utf-8"
+    [update] = client.get(f"{URL}/{led.id}").json["updates"]
+    assert [a["id"] for a in update["attachments"]] == [first["id"], second["id"]]
+    assert (count(db, ActionAttachment), len(stored_files(app))) == (2, 2)
+
+
+def test_a_form_without_files_posts_progress_like_json(client, db, led, lead):
+    response = post_files(client, led.id, bearer(lead), [], text="Drafted")
+    assert (response.status_code, response.json["text"], response.json["attachments"]) == (
+        201,
+        "Drafted",
+        [],
+    )
+    url, her = f"{URL}/{led.id}/updates", bearer(lead)
+    response = client.post(url, data={"status": "on_track"}, headers=her)  # urlencoded
+    assert (response.status_code, response.json["status_after"]) == (201, "on_track")
+    response = client.post(url, data="", headers=her, content_type="application/json")
+    assert (response.status_code, list(response.json["errors"])) == (422, ["json"])
+    assert count(db, ActionUpdate) == 2
+
+
+def test_only_leads_and_staff_post_files_and_a_refusal_stores_nothing(
+    app, client, db, mech, led, delegate, staff
+):
+    files = [("report.pdf", samples.pdf())]
+    for headers in (delegate, bearer(factories.nfp_of(mech, "JP"))):
+        response = post_files(client, led.id, headers, files, text="Mine")
+        assert response.status_code == 403
+    response = post_files(client, led.id, {}, files, text="Anonymous")
+    assert response.status_code == 401
+    assert saved_nothing(app, db)
+    assert post_files(client, led.id, staff, files, text="Ours").status_code == 201
+
+
+def test_an_html_file_is_a_422_naming_files_and_nothing_is_saved(app, client, db, led, lead):
+    files = [("report.pdf", samples.pdf()), ("notes.pdf", samples.HTML)]
+    response = post_files(client, led.id, bearer(lead), files, status="at_risk", text="See")
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["files"]
+    [message] = response.json["errors"]["files"]["files"]
+    assert message.startswith("“notes.pdf” is an HTML page, which is not allowed.")
+    assert saved_nothing(app, db)
+    assert client.get(f"{URL}/{led.id}").json["status"] == "not_started"
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ([("empty.pdf", b"")], "“empty.pdf” is empty."),
+        ([("", b"")], "“The file” is empty."),
+        ([("page.html", samples.HTML)], "“page.html” is an HTML page"),
+        ([("setup.pdf", samples.EXE)], "“setup.pdf” is a program"),
+        ([("photo.pdf", samples.png())], "The content of “photo.pdf” does not match"),
+        ([(f"n{n}.txt", b"Note %d" % n) for n in range(11)], "Attach at most 10 files"),
+    ],
+)
+def test_refused_files_say_why_and_save_nothing(app, client, db, led, lead, files, message):
+    response = post_files(client, led.id, bearer(lead), files, text="See the files")
+    assert (response.status_code, list(response.json["errors"])) == (422, ["files"])
+    assert response.json["errors"]["files"]["files"][0].startswith(message)
+    assert saved_nothing(app, db)
+
+
+def test_a_too_large_file_is_refused(app, client, db, led, lead):
+    app.config["DOCUMENT_MAX_BYTES"] = 1024
+    files = [("minutes.txt", samples.TEXT * 100)]
+    response = post_files(client, led.id, bearer(lead), files, text="Minutes")
+    assert response.status_code == 422
+    assert "larger than" in response.json["errors"]["files"]["files"][0]
+    assert saved_nothing(app, db)
+
+
+def test_form_errors_and_file_errors_are_named_together(app, client, db, body, staff):
+    action = factories.action(body, status="dropped")
+    files = [("page.html", samples.HTML)]
+    response = post_files(client, action.id, staff, files, status="completed")
+    assert response.status_code == 422
+    assert sorted(response.json["errors"]) == ["files", "form"]
+    assert list(response.json["errors"]["form"]) == ["status"]
+    assert response.json["errors"]["files"]["files"][0].startswith("“page.html” is")
+    assert saved_nothing(app, db)
+
+
+def test_bad_form_parts_are_a_422_naming_them(app, client, db, led, lead):
+    url, headers = f"{URL}/{led.id}/updates", bearer(lead)
+    form = "multipart/form-data"
+    response = post_files(client, led.id, headers, [("a.txt", b"A")], status="over")
+    assert response.status_code == 422
+    assert response.json["errors"] == {
+        "form": {"status": response.json["errors"]["form"]["status"]}
+    }
+    response = client.post(url, data={"files": "report.pdf"}, headers=headers, content_type=form)
+    assert response.json["errors"]["form"]["files"] == [
+        "Send each file as a file part, with its filename."
+    ]
+    other = {"file": (io.BytesIO(b"A"), "a.txt"), "text": "X"}
+    response = client.post(url, data=other, headers=headers, content_type=form)
+    assert (response.status_code, list(response.json["errors"]["files"])) == (422, ["file"])
+    response = client.post(url, data={"text": "A\x00B"}, headers=headers, content_type=form)
+    assert (response.status_code, response.json["message"]) == (
+        400,
+        "NUL characters are not allowed (form field 'text').",
+    )
+    response = client.post(url, data={}, headers=headers, content_type=form)
+    assert list(response.json["errors"]["form"]) == ["text"]
+    response = client.post(url, data=b"--x--", headers=headers, content_type=form)
+    assert response.status_code == 422
+    assert saved_nothing(app, db)
+
+
+def test_the_openapi_document_describes_json_and_multipart_progress(client):
+    spec = client.get("/api/v1/openapi.json").json
+    validate(spec)
+    operation = spec["paths"]["/api/v1/actions/{action_id}/updates"]["post"]
+    assert "parameters" not in operation or operation["parameters"] == []
+    content = operation["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    ref = content["multipart/form-data"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.split("/")[-1]]
+    assert set(schema["properties"]) == {"status", "text", "files"}
+    assert schema["properties"]["files"]["items"] == {"type": "string", "format": "binary"}
+    assert schema["properties"]["files"]["maxItems"] == 10
+    json_ref = content["application/json"]["schema"]["$ref"]
+    assert set(spec["components"]["schemas"][json_ref.split("/")[-1]]["properties"]) == {
+        "status",
+        "text",
+    }
+    assert {"201", "403", "404", "422"} <= set(operation["responses"])
 
 
 # Statements

@@ -59,6 +59,7 @@ def test_an_area_takes_in_its_sub_areas_on_the_page_and_in_the_api(client, world
 def test_a_lead_lists_the_same_actions_on_the_page_and_in_the_api(client, world):
     slug, officer = world["body"].slug, world["officer"]
     assert page_titles(client, slug, lead="organisation:ESCAP") == ["Develop NEACAP"]
+    assert api_titles(client, lead_organisation="ESCAP") == ["Develop NEACAP"]
     assert page_titles(client, slug, lead="member_state:MN") == ["MPA network"]
     assert api_titles(client, lead_country="MN") == ["MPA network"]
     assert page_titles(client, slug, lead=f"person:{officer.id}") == ["Monitor storms"]

@@ -5,7 +5,7 @@ import html
 import io
 import re
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -376,7 +376,7 @@ def test_history_shows_status_changes_in_order(staff, officer, som, som23, som24
     assert [text_of(e).strip() for e in entries] == [
         "01 Mar 2020 · Ms Secretariat · Not started → On track Started",
         "01 Jun 2020 · Ms Secretariat · On track → At risk Funding late",
-        "Reviewed at SOM-24 (21 Oct 2020) Extended · due 31 December 2020 → 2021 "
+        "Reviewed at SOM-24 (21 Oct 2020) Extended · due 2020 → 2021 "
         "recorded by Ms Secretariat One more year",
         "01 May 2021 · Ms Secretariat · At risk → Completed Report published",
     ]
@@ -469,7 +469,7 @@ def test_staff_record_extended_closed_and_carried_over(staff, som24, review_worl
         title: text_of(section(page, f"review-action-{a.id}")).split("Conclusion")[0]
         for title, a in (("due", due), ("updated", updated), ("carried", carried))
     }
-    assert "Concluded here Extended · due 30 June 2020 → June 2021" in concluded["due"]
+    assert "Concluded here Extended · due June 2020 → June 2021" in concluded["due"]
     assert "Concluded here Closed" in concluded["updated"]
     assert "Concluded here Carried over" in concluded["carried"]
     db.session.expire_all()
@@ -637,3 +637,18 @@ def test_a_cancelled_meeting_reviews_nothing(staff, som, som24):
     )
     assert "Review of follow-up actions" in staff.get(f"/meetings/{som24.id}").text
     assert "Review of follow-up actions" not in staff.get(f"/meetings/{cancelled.id}").text
+
+
+def test_a_meeting_ahead_lists_its_review_and_takes_conclusions_once_under_way(staff, som):
+    start = date.today() + timedelta(days=2)  # near: the staff's session cookie still holds
+    ahead = factories.meeting(som, number=40, title="SOM-40", start=start.isoformat(),
+                              status="planned")  # fmt: skip
+    action = factories.action(som, title="Publish the air report", due_meeting_id=ahead.id)
+    page = staff.get(f"/meetings/{ahead.id}").text
+    assert "Publish the air report" in section(page, "review")
+    assert "recorded here once it is under way" in page
+    assert f"/meetings/{ahead.id}/actions/{action.id}/review" not in page
+    with time_machine.travel(at(start.year, start.month, start.day, 3), tick=False):
+        page = staff.get(f"/meetings/{ahead.id}").text
+    assert f"/meetings/{ahead.id}/actions/{action.id}/review" in page
+    assert "once it is under way" not in page

@@ -1,11 +1,13 @@
 """Follow-up actions through their services: the rules staff and leads meet."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
 from meetings.actions import services
 from meetings.actions.models import ActionStatus, Conclusion, LeadKind
+from meetings.core.dates import DatePrecision
 from meetings.core.validation import DomainValidationError
 from meetings.extensions import db
 from meetings.schedule.services import update_meeting
@@ -123,6 +125,31 @@ def test_a_review_extends_closes_or_carries_over(som, held):
     db.session.commit()
     assert action.status is ActionStatus.COMPLETED
     assert [r.conclusion for r in action.reviews] == [Conclusion.CLOSED]  # that meeting's, again
+
+
+def test_a_meeting_concludes_once_under_way_and_keeps_the_replaced_due_to_its_precision(som):
+    action = factories.action(som, due="2030")
+    ahead = factories.meeting(som, number=30, title="SOM-30", start="2031-10-01", status="planned")
+    postponed = factories.meeting(som, number=29, title="SOM-29", start="2025-10", end="",
+                                  status="postponed")  # fmt: skip
+    for meeting in (ahead, postponed):
+        errors = errors_of(lambda m=meeting: services.record_review(action, m, "noted"))
+        assert errors["meeting_id"] == [
+            f"{meeting.title} has not begun ({meeting.dates_label}, {meeting.status.value}): "
+            "a meeting concludes on an action once it is under way."
+        ]
+    assert action.reviews == []
+    with time_machine.travel(datetime(2031, 10, 1, 2, tzinfo=UTC), tick=False):
+        review = services.record_review(action, ahead, "extended", new_due="2032-06")
+    db.session.commit()
+    assert (review.previous_due_end, review.previous_due_precision) == (
+        date(2030, 12, 31),
+        DatePrecision.YEAR,
+    )
+    assert (review.new_due_end, review.new_due_precision) == (
+        date(2032, 6, 30),
+        DatePrecision.MONTH,
+    )
 
 
 def test_only_the_bodys_meetings_review_its_actions(som):
