@@ -1,7 +1,7 @@
 """Error responses: JSON under /api/, pages elsewhere; never a bare 500 trace."""
 
 from flask import Flask, current_app, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError
 
 from meetings.extensions import api, db, wants_json
 
@@ -15,7 +15,10 @@ def _http_error(error: HTTPException):
     if wants_json():
         return api.json_error(error)
     template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413) else None
-    return render_template(template or "errors/generic.html", error=error), error.code
+    page = render_template(
+        template or "errors/generic.html", error=error, default_forbidden=Forbidden.description
+    )
+    return page, error.code
 
 
 def _unexpected_error(error: Exception):

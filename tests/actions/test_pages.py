@@ -322,6 +322,7 @@ def test_someone_who_does_not_lead_the_action_is_refused(app, client, mech, som)
     assert 'id="progress"' not in client.get(f"/actions/{action.id}").text
     response = progress(client, action, "We did it", "completed", [("R.pdf", samples.pdf())])
     assert response.status_code == 403
+    assert REPORT_REASON in response.text  # the page says why
     delegate = app.test_client()
     sign_in(delegate, factories.delegate_of(mech))
     assert progress(delegate, action, "We did it", "completed").status_code == 403
