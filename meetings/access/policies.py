@@ -54,6 +54,23 @@ def can_view_meeting(p: Principal, meeting: Meeting) -> bool:
     return can_view_body(p, meeting.body) and _meeting_gate(p, meeting.visibility, meeting)
 
 
+def seen_wherever_body_is(meeting: Meeting, body: Body) -> bool:
+    """Whether everyone who may see the body (of the same mechanism) may see the meeting:
+    what a record of the body may name of the meeting (an action due by it) without telling
+    anyone of a meeting hidden from them."""
+    members_only = body.visibility not in OPEN or body.mechanism.visibility not in OPEN
+    staff_only = body.visibility is Visibility.SECRETARIAT
+    for level in (meeting.body.visibility, meeting.visibility):
+        if level in OPEN:
+            continue
+        if level is Visibility.MEMBERS:
+            if not members_only:
+                return False
+        elif not (staff_only and meeting.body_id == body.id):  # that body's staff only
+            return False
+    return True
+
+
 def can_view_session(p: Principal, session: Session) -> bool:
     meeting = session.meeting
     return can_view_meeting(p, meeting) and _meeting_gate(p, session.visibility, meeting)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from meetings.access.policies import body_visible
 from meetings.access.principal import Principal
@@ -27,8 +27,10 @@ from meetings.actions.models import OPEN_STATUSES, Action, ActionStatus, LeadKin
 from meetings.actions.reminders import named, source_of
 from meetings.bodies.models import Body
 from meetings.calendars.feeds import FeedAction
+from meetings.documents.models import Document
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
+from meetings.schedule.models import Meeting
 
 KEEP_DROPPED = timedelta(days=90)
 SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -102,15 +104,23 @@ def feed_actions(
             contains_eager(Action.body).contains_eager(Body.mechanism),
             joinedload(Action.lead_user),
             joinedload(Action.due_meeting),
-            joinedload(Action.meeting),
-            joinedload(Action.document),
+            # What source_of asks to decide whether the viewer may see the source.
+            selectinload(Action.meeting).joinedload(Meeting.body).joinedload(Body.mechanism),
+            selectinload(Action.document).options(
+                joinedload(Document.body).joinedload(Body.mechanism),
+                joinedload(Document.meeting).joinedload(Meeting.body),
+                joinedload(Document.session),
+            ),
         )
         .order_by(Action.due_end, Action.id)
     )
-    return [_record(a, host, page_url) for a in db.session.scalars(stmt).unique()]
+    found = db.session.scalars(stmt).unique()
+    return [_record(a, viewer, host, page_url) for a in found]
 
 
-def _record(action: Action, host: str, page_url: Callable[[int], str]) -> FeedAction:
+def _record(
+    action: Action, viewer: Principal, host: str, page_url: Callable[[int], str]
+) -> FeedAction:
     return FeedAction(
         uid=action_uid(action.id, host),
         sequence=sequence_of(action.updated_at),
@@ -122,6 +132,6 @@ def _record(action: Action, host: str, page_url: Callable[[int], str]) -> FeedAc
         status_label=action.status_label,
         lead_label=action.lead_label,
         body=action.body.short_name,
-        source=source_of(action),
+        source=source_of(action, viewer),
         url=page_url(action.id),
     )

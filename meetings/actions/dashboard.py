@@ -19,6 +19,7 @@ from meetings.accounts.models import User
 from meetings.actions.models import (
     OPEN_STATUSES,
     STATUS_LABELS,
+    UNNAMED_PERSON,
     Action,
     ActionStatus,
     ActionUpdate,
@@ -163,9 +164,9 @@ def by_programme_area(p: Principal, scope: Scope, today: date) -> list[Count]:
 def lead_label(
     kind: LeadKind | None, organisation: str, country: str | None, person: str | None
 ) -> str:
-    """As Action.lead_label says it, from the columns (person: their name, else email)."""
-    if kind is LeadKind.PERSON and person:
-        return person
+    """As Action.lead_label says it, from the columns (a person by name, never by email)."""
+    if kind is LeadKind.PERSON:
+        return person or UNNAMED_PERSON
     if kind is LeadKind.MEMBER_STATE and country:
         return country_name(country) or country
     return organisation or "No lead named"
@@ -173,7 +174,7 @@ def lead_label(
 
 def by_lead(p: Principal, scope: Scope, today: date) -> list[Count]:
     """Per lead as people name it, most actions first."""
-    person = sa.func.coalesce(sa.func.nullif(User.name, ""), User.email)
+    person = sa.func.nullif(User.name, "")
     columns = (Action.lead_kind, Action.lead_organisation, Action.lead_country, person)
     stmt = sa.select(*columns, *_counts(today)).select_from(Action)
     stmt = stmt.outerjoin(User, Action.lead_user_id == User.id)

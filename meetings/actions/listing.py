@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from meetings.accounts.models import User
-from meetings.actions.models import Action, ActionStatus, LeadKind
+from meetings.actions.models import UNNAMED_PERSON, Action, ActionStatus, LeadKind
 from meetings.actions.queries import ActionFilter, conditions
 from meetings.bodies.models import Body
 from meetings.core.countries import country_name
@@ -147,17 +147,17 @@ def lead_choices(body: Body) -> list[tuple[str, str]]:
     """The leads of the body's actions, as filter options."""
     stmt = (
         sa.select(Action.lead_kind, Action.lead_organisation, Action.lead_country)
-        .add_columns(User.id, User.name, User.email)
+        .add_columns(User.id, User.name)
         .outerjoin(User, Action.lead_user_id == User.id)
         .where(Action.body_id == body.id, Action.lead_kind.is_not(None))
         .distinct()
     )
     found = set()
-    for kind, organisation, country, user_id, name, email in db.session.execute(stmt):
+    for kind, organisation, country, user_id, name in db.session.execute(stmt):
         if kind is LeadKind.ORGANISATION and organisation:
             found.add((f"organisation:{organisation}", organisation))
         elif kind is LeadKind.MEMBER_STATE and country:
             found.add((f"member_state:{country}", country_name(country) or country))
         elif kind is LeadKind.PERSON and user_id is not None:
-            found.add((f"person:{user_id}", name or email))
+            found.add((f"person:{user_id}", name or f"{UNNAMED_PERSON} (no. {user_id})"))
     return sorted(found, key=lambda pair: pair[1].lower())

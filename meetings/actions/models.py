@@ -59,6 +59,9 @@ def allowed_next(current: ActionStatus) -> frozenset[ActionStatus]:
     return REOPEN_TO | {current}
 
 
+UNNAMED_PERSON = "A person without a name on record"
+
+
 class LeadKind(StrEnum):
     ORGANISATION = "organisation"  # CAEC, ESCAP, the ASEAN Secretariat
     MEMBER_STATE = "member_state"  # its NFP reports for it
@@ -164,8 +167,10 @@ class Action(TimestampMixin, db.Model):
 
     @property
     def lead_label(self) -> str:
+        """The lead as anyone who sees the action may read it: a person by name, never by
+        email address (exports, dashboards and feeds reach people who are not staff)."""
         if self.lead_kind is LeadKind.PERSON and self.lead_user is not None:
-            return self.lead_user.name or self.lead_user.email
+            return self.lead_user.name or UNNAMED_PERSON
         if self.lead_kind is LeadKind.MEMBER_STATE and self.lead_country:
             return country_name(self.lead_country) or self.lead_country
         return self.lead_organisation or "No lead named"

@@ -26,8 +26,13 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from sqlalchemy.orm import joinedload, selectinload
 
-from meetings.access.policies import can_view_action, leads_action
-from meetings.access.principal import principal_for
+from meetings.access.policies import (
+    can_view_action,
+    can_view_document,
+    can_view_meeting,
+    leads_action,
+)
+from meetings.access.principal import Principal, principal_for
 from meetings.accounts.models import Role, RoleAssignment, User
 from meetings.actions.models import OPEN_STATUSES, Action, ActionStatus, LeadKind
 from meetings.bodies.models import Body
@@ -330,12 +335,13 @@ def _lead_as(row: Notification, action: Action) -> str:
     return ""
 
 
-def source_of(action: Action) -> str:
-    """The meeting and the document it comes from, as a person names them."""
+def source_of(action: Action, viewer: Principal) -> str:
+    """The meeting and the document it comes from, as the viewer may name them: a source
+    they may not see (a restricted meeting, a draft) is left out."""
     parts = []
-    if action.meeting is not None:
+    if action.meeting is not None and can_view_meeting(viewer, action.meeting):
         parts.append(action.meeting.title)
-    if action.document is not None and action.document.deleted_at is None:
+    if action.document is not None and can_view_document(viewer, action.document):
         document = action.document
         parts.append(f"{document.symbol} {document.title}" if document.symbol else document.title)
     return ", ".join(parts)
@@ -348,7 +354,7 @@ def _context(row: Notification, action: Action) -> dict:
         "action": action,
         "named": named(action),
         "body": f"{action.body.name} ({action.body.mechanism.short_name})",
-        "source": source_of(action),
+        "source": source_of(action, principal_for(row.user)),
         "lead_as": _lead_as(row, action),
         "today": today,
         "zone": zone,

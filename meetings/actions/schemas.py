@@ -9,7 +9,14 @@ from flask_smorest.fields import Upload
 from meetings.access.guards import current_principal
 from meetings.access.policies import can_view_document, can_view_meeting
 from meetings.actions.attachments import MAX_FILES
-from meetings.actions.models import Action, ActionStatus, Conclusion, LeadKind, Recurrence
+from meetings.actions.models import (
+    UNNAMED_PERSON,
+    Action,
+    ActionStatus,
+    Conclusion,
+    LeadKind,
+    Recurrence,
+)
 from meetings.actions.services import Due
 from meetings.bodies.schemas import BodyLinksMixin
 from meetings.core.api import (
@@ -119,7 +126,7 @@ class LeadSchema(ma.Schema):
 
     def _label(self, obj: Action) -> str:
         if obj.lead_kind is LeadKind.PERSON and obj.lead_user is not None:
-            return obj.lead_user.name or "A person without a name on record"
+            return obj.lead_user.name or UNNAMED_PERSON
         return obj.lead_label
 
 

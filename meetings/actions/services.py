@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from meetings.access.policies import seen_wherever_body_is
 from meetings.accounts.models import User
 from meetings.actions.models import (
     OPEN_STATUSES,
@@ -22,7 +23,7 @@ from meetings.actions.models import (
     allowed_next,
 )
 from meetings.bodies.models import Body
-from meetings.core.dates import PartialDate
+from meetings.core.dates import DatePrecision, PartialDate, format_date_range
 from meetings.core.models import utcnow
 from meetings.core.validation import (
     parse_choice,
@@ -164,36 +165,66 @@ def record_review(
         f"{meeting.title} has not begun ({meeting.dates_label}, {meeting.status.value}): "
         "a meeting concludes on an action once it is under way.",
     )
+    earlier = db.session.scalar(
+        sa.select(ActionReview).where(
+            ActionReview.action_id == action.id, ActionReview.meeting_id == meeting.id
+        )
+    )
+    # Recorded again, the conclusion is judged against the action as the meeting found it:
+    # an extension this meeting made is undone first, so the due date it replaced is kept.
+    before = _due_before(action, earlier)
+    require(
+        errors,
+        "conclusion",
+        not (
+            earlier is not None
+            and earlier.conclusion is Conclusion.CLOSED
+            and chosen is not Conclusion.CLOSED
+            and action.status is ActionStatus.COMPLETED
+        ),
+        f"{meeting.title} closed this action: reopen it (progress with a status such as "
+        "on track) before recording another conclusion.",
+    )
     due: Due | None = None
     if chosen is Conclusion.EXTENDED:
+        require(
+            errors,
+            "conclusion",
+            action.is_open,
+            f"A {action.status_label.lower()} action is reopened before it is extended.",
+        )
+        require(
+            errors,
+            "new_due",
+            before[0] is not None,
+            "It has no due date to extend: give it one by editing the action.",
+        )
         try:
             due = Due.parse(new_due or "")
         except ValueError as exc:
             errors.setdefault("new_due", []).append(str(exc))
-        if due is not None and action.due_end is not None:
+        if due is not None and before[0] is not None:
             require(
                 errors,
                 "new_due",
-                due.end.last_day() > action.due_end,
-                f"Extend beyond the current due date ({action.due_label}).",
+                due.end.last_day() > before[0],
+                f"Extend beyond the due date before this meeting ({_due_text(*before)}).",
             )
     elif new_due:
         errors.setdefault("new_due", []).append("A new due date goes with “Extended” only.")
     if chosen is Conclusion.CLOSED:
         _check_transition(errors, action.status, ActionStatus.COMPLETED, field="conclusion")
     raise_if(errors)
-    review = db.session.scalar(
-        sa.select(ActionReview).where(
-            ActionReview.action_id == action.id, ActionReview.meeting_id == meeting.id
-        )
-    ) or ActionReview(action=action, meeting=meeting)
+    if earlier is not None and earlier.conclusion is Conclusion.EXTENDED and due is None:
+        _set_due(action, _due_of(*before))  # this meeting no longer extends it
+    review = earlier or ActionReview(action=action, meeting=meeting)
     review.conclusion, review.note, review.by_id, review.at = (
         chosen,
         (note or "").strip(),
         by_id,
         utcnow(),
     )
-    review.previous_due_end, review.previous_due_precision = action.due_end, action.due_precision
+    review.previous_due_end, review.previous_due_precision = before
     review.new_due_end, review.new_due_precision = None, None
     if due is not None:
         review.new_due_end, review.new_due_precision = due.end.last_day(), due.end.precision
@@ -206,6 +237,29 @@ def record_review(
     db.session.add(review)
     db.session.flush()
     return review
+
+
+def _due_before(action: Action, earlier: ActionReview | None) -> tuple:
+    """(last day, precision) of the due date before the meeting: the one an extension of
+    the meeting's earlier record replaced, while the action still carries that extension."""
+    if (
+        earlier is not None
+        and earlier.conclusion is Conclusion.EXTENDED
+        and (action.due_end, action.due_precision)
+        == (earlier.new_due_end, earlier.new_due_precision)
+    ):
+        return earlier.previous_due_end, earlier.previous_due_precision
+    return action.due_end, action.due_precision
+
+
+def _due_of(last_day: date | None, precision: DatePrecision | None) -> "Due | None":
+    if last_day is None or precision is None:
+        return None
+    return Due(None, PartialDate.from_bounds(last_day, precision))
+
+
+def _due_text(last_day: date, precision: DatePrecision | None) -> str:
+    return format_date_range(last_day, last_day, precision or DatePrecision.DAY)
 
 
 @meeting_rescheduled.connect
@@ -319,7 +373,7 @@ def _clean_lead(errors: dict, v: dict, fields: dict, mechanism) -> None:
         user = related_record(errors, "lead_user_id", fields, User, "person")
         require(errors, "lead_user_id", user is not None, "Choose the person who leads it.")
         if user is not None:
-            require(errors, "lead_user_id", user.is_active, f"{user.email} has no active account.")
+            require(errors, "lead_user_id", user.is_active, "That person has no active account.")
         v["lead_user_id"] = user.id if user else None
 
 
@@ -339,6 +393,14 @@ def _clean_due(errors: dict, v: dict, fields: dict, body: Body, source: Meeting 
             "due_meeting_id",
             due_meeting.body.mechanism_id == body.mechanism_id,
             f"Choose a meeting of {body.mechanism.short_name}.",
+        )
+        require(
+            errors,
+            "due_meeting_id",
+            due_meeting.body.mechanism_id != body.mechanism_id
+            or seen_wherever_body_is(due_meeting, body),
+            f"{due_meeting.title} is hidden from some who see the actions of "
+            f"{body.short_name}: tie the due date to a meeting they may all see.",
         )
         require(
             errors,

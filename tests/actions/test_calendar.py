@@ -218,8 +218,8 @@ def test_each_feed_runs_a_fixed_number_of_statements_however_many_actions(client
     urls = [_feed_url(w["lead"]), _feed_url(w["sec"], deadlines=True)]
     for url in urls:
         client.get(url)  # notes the address's use
-    small = [_statements(client, url) for url in urls]
-    for n in range(6):
+
+    def more(n: int) -> None:
         factories.action(
             w["som"],
             title=f"More {n}",
@@ -228,8 +228,28 @@ def test_each_feed_runs_a_fixed_number_of_statements_however_many_actions(client
             lead_user_id=w["lead"].id,
             meeting_id=factories.meeting(w["som"], title=f"M{n}", start="2025-01-02", end="").id,
         )
+
+    more(0)
+    small = [_statements(client, url) for url in urls]
+    for n in range(1, 6):
+        more(n)
     assert len(_events(client, urls[1])) == 4 + 1 + 6
     assert [_statements(client, url) for url in urls] == small
     # Personal: token and person (3), validator, roles and participations (2), meetings,
-    # sessions, actions. Deadlines: the same without meetings and sessions.
-    assert small == [9, 7]
+    # sessions, actions, their source meetings (to check the reader may see them).
+    # Deadlines: the same without meetings and sessions.
+    assert small == [10, 8]
+
+
+def test_a_source_the_reader_may_not_see_is_left_out_of_the_event(client, w):
+    som = w["som"]
+    closed_meeting = factories.meeting(som, number=9, title="Bureau retreat", start="2026-03-02",
+                                       visibility="secretariat", status="held")  # fmt: skip
+    draft = factories.document(som, title="Draft of the work plan", status="draft")
+    action = factories.action(som, title="Traced", due="2026-09-15", meeting_id=closed_meeting.id,
+                              document_id=draft.id, lead_kind="person",
+                              lead_user_id=w["lead"].id)  # fmt: skip
+    seen_by_lead = str(_events(client, _feed_url(w["lead"]))[_uid(action)]["DESCRIPTION"])
+    assert "Bureau retreat" not in seen_by_lead and "Draft of the work plan" not in seen_by_lead
+    seen_by_staff = _events(client, _feed_url(w["manager"], deadlines=True))[_uid(action)]
+    assert "Bureau retreat, Draft of the work plan" in str(seen_by_staff["DESCRIPTION"])

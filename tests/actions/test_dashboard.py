@@ -390,3 +390,18 @@ def test_dashboard_query_counts_do_not_grow(client, mech, som, areas, ada):
         _grow(som, areas[1], ada, 12)
         _grow(other, areas[0], factories.user(name="Bo"), 6)
         assert counts() == small
+
+
+def test_a_lead_without_a_name_is_never_shown_by_email(client, som):
+    quiet = factories.user(email="quiet.officer@example.org")
+    factories.action(som, title="Map the wetlands", lead_kind="person", lead_user_id=quiet.id)
+    for url in (
+        f"/bodies/{som.slug}/actions/dashboard",
+        f"/bodies/{som.slug}/actions/dashboard.csv",
+        f"/bodies/{som.slug}/actions",
+        "/api/v1/actions",
+    ):
+        text = client.get(url).get_data(as_text=True)
+        assert "Map the wetlands" in text or "A person without a name on record" in text, url
+        assert "quiet.officer" not in text, url
+    assert "A person without a name on record" in client.get(f"/bodies/{som.slug}/actions").text

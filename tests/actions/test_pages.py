@@ -478,8 +478,21 @@ def test_staff_record_extended_closed_and_carried_over(staff, som24, review_worl
     assert [r.conclusion for r in carried.reviews] == [Conclusion.CARRIED_OVER]
     bad = staff.post(url % due.id, data={"conclusion": "extended", "new_due": "2020-01"})
     assert bad.status_code == 200
-    assert field_errors(bad.text) == ["Extend beyond the current due date (June 2021)."]
+    assert field_errors(bad.text) == ["Extend beyond the due date before this meeting (June 2020)."]
     assert staff.post(url % due.id).status_code == 200
+    # Recorded again, the meeting's conclusion replaces its first one, judged as it found it.
+    staff.post(url % due.id, data={"conclusion": "extended", "new_due": "2020-09"})
+    db.session.expire_all()
+    [review] = due.reviews
+    assert (due.due_end, review.previous_due_end) == (date(2020, 9, 30), date(2020, 6, 30))
+    staff.post(url % due.id, data={"conclusion": "noted"})
+    db.session.expire_all()
+    assert (due.due_end, due.due_precision.value) == (date(2020, 6, 30), "month")
+    reopen = staff.post(url % updated.id, data={"conclusion": "noted"})
+    assert field_errors(reopen.text) == [
+        "SOM-24 closed this action: reopen it (progress with a status such as on track) before "
+        "recording another conclusion."
+    ]
 
 
 def test_a_carried_over_action_comes_back_with_its_history(

@@ -366,3 +366,20 @@ def test_a_lead_who_may_not_see_the_body_is_not_told(w, clock, smtp_server):
     assert {r.reason for r in _rows("action_due_soon") if r.due_at == SOON_14} == {
         "The person may no longer see the action."
     }
+
+
+def test_the_lead_is_not_told_of_a_source_hidden_from_them(w, clock, smtp_server):
+    retreat = factories.meeting(w["som"], number=9, title="Bureau retreat", start="2026-03-02",
+                                visibility="secretariat", status="held")  # fmt: skip
+    open_meeting = factories.meeting(w["som"], number=8, title="SOM-8", start="2026-02-02",
+                                     status="held")  # fmt: skip
+    draft = factories.document(w["som"], title="Draft of the work plan", status="draft")
+    _action(w, meeting_id=retreat.id, document_id=draft.id)
+    _action(w, title="Publish the report", meeting_id=open_meeting.id)
+    plan()
+    _at(clock, SOON_14)
+    texts = {m["Subject"]: m.get_content() for m in smtp_server}
+    hidden = texts[f"Due in 14 days: 1-1-3 {TITLE}"]
+    assert "Bureau retreat" not in hidden and "Draft of the work plan" not in hidden
+    assert "From:" not in hidden
+    assert "From: SOM-8" in texts["Due in 14 days: 1-1-3 Publish the report"]

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from meetings.actions import services
-from meetings.actions.models import ActionStatus, Conclusion, LeadKind
+from meetings.actions.models import UNNAMED_PERSON, ActionStatus, Conclusion, LeadKind
 from meetings.core.dates import DatePrecision
 from meetings.core.validation import DomainValidationError
 from meetings.extensions import db
@@ -162,4 +162,50 @@ def test_only_the_bodys_meetings_review_its_actions(som):
 def test_the_lead_person_must_have_an_active_account(som):
     person = factories.user(email="officer@example.org")
     action = factories.action(som, lead_kind="person", lead_user_id=person.id)
-    assert (action.lead_kind, action.lead_label) == (LeadKind.PERSON, person.name or person.email)
+    # Exports, dashboards and feeds reach people who are not staff: a name, never an email.
+    assert (action.lead_kind, action.lead_label) == (LeadKind.PERSON, UNNAMED_PERSON)
+    person.is_active = False
+    db.session.commit()
+    errors = errors_of(lambda: factories.action(som, lead_kind="person", lead_user_id=person.id))
+    assert errors["lead_user_id"] == ["That person has no active account."]
+
+
+def test_a_due_date_is_tied_only_to_a_meeting_all_who_see_the_action_may_see(som):
+    mech = som.mechanism
+    retreat = factories.meeting(som, number=9, title="Bureau retreat", start="2027-03-02",
+                                visibility="secretariat")  # fmt: skip
+    members = factories.meeting(som, number=10, title="Members' day", start="2027-04-02",
+                                visibility="members")  # fmt: skip
+    bureau = factories.body(mech, short_name="Bureau", visibility="secretariat")
+    bureau_meeting = factories.meeting(bureau, number=1, title="Bureau-1", start="2027-05-02")
+    public_next = factories.meeting(som, number=24, title="SOM-24", start="2027-10-01")
+    for hidden in (retreat, members, bureau_meeting):
+        errors = errors_of(lambda m=hidden: factories.action(som, due_meeting_id=m.id))
+        assert errors["due_meeting_id"] == [
+            f"{hidden.title} is hidden from some who see the actions of SOM: tie the due date "
+            "to a meeting they may all see."
+        ]
+    assert (
+        factories.action(som, due_meeting_id=public_next.id).due_label
+        == "1 October 2027, by SOM-24"
+    )
+    # The bureau's own actions may be due by its meetings, and by the public SOM's.
+    assert factories.action(bureau, due_meeting_id=bureau_meeting.id).due_meeting == bureau_meeting
+    assert factories.action(bureau, due_meeting_id=public_next.id).due_meeting == public_next
+    # A members-only body's actions may be due by a members-only meeting; not by the bureau's.
+    experts = factories.body(mech, short_name="EG", visibility="members")
+    assert factories.action(experts, due_meeting_id=members.id).due_meeting == members
+    assert "due_meeting_id" in errors_of(
+        lambda: factories.action(experts, due_meeting_id=bureau_meeting.id)
+    )
+
+
+def test_only_an_open_action_with_a_due_date_is_extended(som, held):
+    later = factories.meeting(som, number=24, start="2020-10-01", status="held")
+    done = factories.action(som, due="2020", status="completed")
+    errors = errors_of(lambda: services.record_review(done, later, "extended", new_due="2021"))
+    assert errors["conclusion"] == ["A completed action is reopened before it is extended."]
+    undated = factories.action(som)
+    errors = errors_of(lambda: services.record_review(undated, later, "extended", new_due="2021"))
+    assert errors["new_due"] == ["It has no due date to extend: give it one by editing the action."]
+    assert (done.reviews, undated.reviews, undated.due_end) == ([], [], None)
