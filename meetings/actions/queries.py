@@ -149,9 +149,16 @@ def action_with_history(action_id: int) -> Action | None:
     return db.session.scalars(stmt).first()
 
 
-def count_traced_to(document: Document) -> int:
-    """The actions of the document's body traced to it (whoever sees the body sees them)."""
-    stmt = sa.select(sa.func.count(Action.id)).where(
-        Action.document_id == document.id, Action.body_id == document.body_id
+def traced_to(document: Document, viewer: Principal) -> list[tuple[Body, int]]:
+    """The bodies whose actions are traced to the document, with how many, among the bodies
+    the viewer may see (an outcome of one body may be carried out by another)."""
+    stmt = (
+        sa.select(Body, sa.func.count(Action.id))
+        .select_from(Action)
+        .join(Action.body)
+        .join(Body.mechanism)
+        .where(Action.document_id == document.id, body_visible(viewer))
+        .group_by(Body.id)
+        .order_by(Body.id)
     )
-    return db.session.scalar(stmt) or 0
+    return [(body, n) for body, n in db.session.execute(stmt)]

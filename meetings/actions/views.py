@@ -90,7 +90,11 @@ def body_index(slug: str):
     def document_of_body(document_id: int) -> bool:
         nonlocal source
         source = db.session.get(Document, document_id)
-        return source is not None and source.body_id == body.id and can_view_document(p, source)
+        return (
+            source is not None
+            and source.body.mechanism_id == body.mechanism_id
+            and can_view_document(p, source)
+        )
 
     selected = listing.choices_from(request.args, body, today, document_of_body)
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)

@@ -26,7 +26,7 @@ from meetings.access.policies import (
     can_view_meeting,
 )
 from meetings.access.principal import ANONYMOUS, Principal
-from meetings.actions.queries import count_traced_to
+from meetings.actions.queries import traced_to
 from meetings.bodies.lookup import managed_body_or_refuse, visible_body
 from meetings.bodies.models import Body
 from meetings.core.forms import ConfirmForm, choices, show_errors
@@ -219,7 +219,7 @@ def detail(document_id: int):
         adopted_at=adopted_at if adopted_at and can_view_meeting(p, adopted_at) else None,
         history=_history(document),
         visibility=VISIBILITY_LABELS.get(document.visibility),
-        traced_actions=count_traced_to(document),
+        traced_actions=traced_to(document, p),
     )
 
 

@@ -2,6 +2,7 @@
 same actions in both, a programme area takes in its sub-areas, and a hand-edited value that
 names nothing is left out rather than failing."""
 
+import html
 import re
 
 import pytest
@@ -31,6 +32,10 @@ def world(app):
     factories.action(som, title="Coastal survey", lead_kind="member_state", lead_country="KR",
                      lead_organisation="ESCAP")  # fmt: skip
     return {"body": som, "air": air, "dust": dust, "storms": storms, "sea": sea, "officer": officer}
+
+
+def text_of(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def page_titles(client, slug: str, **args) -> list[str]:
@@ -82,17 +87,25 @@ def test_a_hand_edited_filter_is_left_out(client, world, args):
     assert len(page_titles(client, world["body"].slug, **args)) == 4
 
 
-def test_a_document_lists_the_actions_traced_to_it(client, world):
+def test_a_document_lists_the_actions_traced_to_it(client, admin_client, world):
     som = world["body"]
-    plan = factories.document(som, title="Strategic Plan 2021-2025", symbol="NEASPEC/NFP-2/1")
+    nfp = factories.body(som.mechanism, short_name="NFP", name="National Focal Points")
+    bureau = factories.body(som.mechanism, short_name="Bureau", visibility="secretariat")
+    # Tabled at the NFP meeting, carried out by the SOM (as NEASPEC/NFP-2/1 is).
+    plan = factories.document(nfp, title="Strategic Plan 2021-2025", symbol="NEASPEC/NFP-2/1")
     draft = factories.document(som, title="Draft work plan", status="draft")
     factories.action(som, title="Objective 1", document_id=plan.id)
     factories.action(som, title="Objective 2", document_id=plan.id)
+    factories.action(nfp, title="Report on the plan", document_id=plan.id)
+    factories.action(bureau, title="Budget the plan", document_id=plan.id)
     factories.action(som, title="From the draft", document_id=draft.id)
 
     page = client.get(f"/documents/{plan.id}").text
-    link = f'href="/bodies/{som.slug}/actions?document={plan.id}"'
-    assert link in page and "2 follow-up actions traced to this document" in page
+    assert "Follow-up actions traced to this document: " in text_of(page)
+    assert f'href="/bodies/{som.slug}/actions?document={plan.id}">2 of SOM</a>' in page
+    assert f'href="/bodies/{nfp.slug}/actions?document={plan.id}">1 of NFP</a>' in page
+    assert "of Bureau" not in page  # a body the reader may not see
+    assert "1 of Bureau" in admin_client.get(f"/documents/{plan.id}").text
     assert (
         "traced to this document" not in client.get(f"/documents/{factories.document(som).id}").text
     )
@@ -108,6 +121,9 @@ def test_a_document_lists_the_actions_traced_to_it(client, world):
     hidden = client.get(f"/bodies/{som.slug}/actions?document={draft.id}").text
     assert "Draft work plan" not in hidden and "Traced to" not in hidden
     assert len(re.findall(r'class="action-title"', hidden)) == 7
+    other_mechanism = factories.document(title="Elsewhere")
+    elsewhere = client.get(f"/bodies/{som.slug}/actions?document={other_mechanism.id}").text
+    assert "Traced to" not in elsewhere
 
 
 def test_the_body_mechanism_and_header_lead_to_the_actions(client, world):
