@@ -8,7 +8,8 @@ keys, swept when due, checked again then, as each person chose: at once, in the 
   mechanism's secretariat and the body's managers) ACTION_ESCALATE_DAYS (14) days after it,
   if the action is still open.
 - `action_overdue_summary`: every Monday at 08:00 in the reader's zone, to each of the
-  body's staff, the body's overdue actions; one per body, person and ISO week.
+  body's staff, the body's actions that fell overdue after they were recorded; one per body,
+  person and ISO week.
 
 Notices go at 08:00 in the reader's zone (their account's, else the mechanism's). A key
 names what makes the notice itself, the due date included
@@ -38,6 +39,7 @@ from meetings.actions.models import OPEN_STATUSES, Action, ActionStatus, LeadKin
 from meetings.bodies.models import Body
 from meetings.core.countries import country_name
 from meetings.core.models import utcnow
+from meetings.core.sql_dates import utc_day
 from meetings.core.timezones import in_zone, is_timezone
 from meetings.extensions import db
 from meetings.mail import absolute_url
@@ -62,6 +64,13 @@ SUBJECT_TITLE = 80  # characters of the title in a subject line
 
 def _open() -> sa.ColumnElement[bool]:
     return Action.status.in_([s.value for s in OPEN_STATUSES])
+
+
+def _late_since_recorded(today: date) -> sa.ColumnElement[bool]:
+    """Open, past due before `today`, and due on or after the day it was recorded: an action
+    loaded already late (a 2012 deadline seeded in 2026) is history, not news for a summary;
+    its page and the dashboards still show it overdue."""
+    return sa.and_(_open(), Action.due_end < today, Action.due_end >= utc_day(Action.created_at))
 
 
 # -- Who, where, when ---------------------------------------------------------------------
@@ -422,7 +431,7 @@ def overdue_of(body_id: int, today: date) -> list[Action]:
     return list(
         db.session.scalars(
             sa.select(Action)
-            .where(Action.body_id == body_id, _open(), Action.due_end < today)
+            .where(Action.body_id == body_id, _late_since_recorded(today))
             .options(selectinload(Action.lead_user), selectinload(Action.due_meeting))
             .order_by(Action.due_end, Action.position, Action.id)
         )
@@ -440,7 +449,7 @@ def plan_overdue_summaries(now: datetime):
     earliest = dict(
         db.session.execute(
             sa.select(Action.body_id, sa.func.min(Action.due_end))
-            .where(_open(), Action.due_end < now.date() + timedelta(days=9))
+            .where(_late_since_recorded(now.date() + timedelta(days=9)))
             .group_by(Action.body_id)
         ).all()
     )
@@ -490,7 +499,7 @@ def summary_applies(row: Notification, now: datetime) -> str | None:
         return moot
     today = in_zone(now, _row_zone(row, body.mechanism)).date()
     if not db.session.scalar(
-        sa.select(sa.exists().where(Action.body_id == body.id, _open(), Action.due_end < today))
+        sa.select(sa.exists().where(Action.body_id == body.id, _late_since_recorded(today)))
     ):
         return "No action of the body is overdue any more."
     return None

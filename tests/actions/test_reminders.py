@@ -27,6 +27,7 @@ SOON_1 = datetime(2026, 8, 18, 23, 0, tzinfo=UTC)  # 19 Aug
 OVERDUE = datetime(2026, 8, 20, 23, 0, tzinfo=UTC)  # 21 Aug
 ESCALATED = datetime(2026, 9, 2, 23, 0, tzinfo=UTC)  # 3 Sep: 14 days after the due date
 TITLE = "Hold a regional workshop"
+SUMMARY = "overdue action"  # in a weekly summary's subject: "2 overdue actions: …"
 
 
 @pytest.fixture
@@ -259,8 +260,12 @@ def test_no_escalation_when_completed_meanwhile(w, clock, smtp_server):
 def test_the_weekly_summary_lists_the_bodys_overdue_actions_once_a_week(w, clock, smtp_server):
     w["sec"].timezone = "Europe/Paris"  # Monday 08:00 there is 06:00 UTC (summer time)
     db.session.commit()
+    clock.move_to(datetime(2026, 7, 1, tzinfo=UTC))  # recorded before it fell due
     late = _action(w, item="2-1", title="Publish the assessment", due="2026-07-15")
+    clock.move_to(NOW)
     _action(w)  # due on 20 August: not overdue before then
+    # Recorded already late (a plan loaded after its deadline): history, not this week's news.
+    _action(w, item="9-9", title="Deadline of an old plan", due="2012-12-31")
     plan()
     summaries = _rows("action_overdue_summary")
     keys = {r.key for r in summaries if r.status is NotificationStatus.PLANNED}
@@ -275,7 +280,7 @@ def test_the_weekly_summary_lists_the_bodys_overdue_actions_once_a_week(w, clock
     sweep()
     sweep()
     plan()
-    sent = [m for m in smtp_server if m["To"] == "sec@example.org"]
+    sent = [m for m in smtp_server if m["To"] == "sec@example.org" and SUMMARY in m["Subject"]]
     (summary,) = sent
     assert (
         summary["Subject"] == f"1 overdue action: Senior Officials Meeting ({w['mech'].short_name})"
@@ -284,7 +289,7 @@ def test_the_weekly_summary_lists_the_bodys_overdue_actions_once_a_week(w, clock
     assert "2-1 Publish the assessment" in text
     assert "Due 15 July 2026, 19 days ago; not started; lead: Lee" in text
     assert f"http://meetings.test/actions/{late.id}" in text
-    assert "1-1-3" not in text
+    assert "1-1-3" not in text and "Deadline of an old plan" not in text
     assert "weekly summary for 2026-W32" in text
     # This week's summary was planned when the week had begun: not sent, said why.
     (this_week,) = [r for r in summaries if r.key.endswith(f":{sec}:2026-W31")]
@@ -296,7 +301,7 @@ def test_the_weekly_summary_lists_the_bodys_overdue_actions_once_a_week(w, clock
     clock.move_to(datetime(2026, 8, 24, 6, 0, 20, tzinfo=UTC))
     plan()
     sweep()
-    latest = [m for m in smtp_server if m["To"] == "sec@example.org"][-1]
+    latest = [m for m in smtp_server if m["To"] == "sec@example.org"][-1]  # (no escalation)
     assert latest["Subject"].startswith("2 overdue actions: ")
     for action in db.session.scalars(sa.select(Action)):
         services.post_update(action, None, status="completed")
@@ -312,13 +317,15 @@ def test_the_weekly_summary_lists_the_bodys_overdue_actions_once_a_week(w, clock
 
 
 def test_a_summary_not_for_staff_any_more_is_skipped(w, clock, smtp_server):
+    clock.move_to(datetime(2026, 7, 1, tzinfo=UTC))
     _action(w, due="2026-07-15")
+    clock.move_to(NOW)
     plan()
     db.session.execute(sa.delete(RoleAssignment))
     db.session.commit()
     clock.move_to(datetime(2026, 8, 2, 23, 0, 20, tzinfo=UTC))  # 3 Aug, 08:00 in Seoul
     sweep()
-    assert smtp_server == []
+    assert [m for m in smtp_server if SUMMARY in m["Subject"]] == []
     week = [r for r in _rows("action_overdue_summary") if r.key.endswith(":2026-W32")]
     assert {r.reason for r in week} == {"The person is no longer on the body's staff."}
 
