@@ -2,8 +2,6 @@
 CSV and XLSX exports. Whoever may see a body sees its actions counted; the others are left
 out of every number, list and export."""
 
-from datetime import date
-
 from flask import Blueprint, Response, render_template
 
 from meetings.access.guards import current_principal, visible_or_404
@@ -13,7 +11,7 @@ from meetings.actions.chart import status_chart
 from meetings.actions.dashboard import Scope
 from meetings.actions.models import STATUS_LABELS
 from meetings.bodies.lookup import visible_body
-from meetings.core.models import utcnow
+from meetings.core.models import utc_today, utcnow
 from meetings.mechanisms.services import get_mechanism
 
 bp = Blueprint("action_dashboards", __name__)
@@ -42,7 +40,7 @@ def _urls(scope: Scope) -> dict:
 
 
 def _page(scope: Scope):
-    p, today, now = current_principal(), date.today(), utcnow()
+    p, today, now = current_principal(), utc_today(), utcnow()
     statuses, totals = dashboard.by_status(p, scope, today)
     months = dashboard.status_over_time(p, scope, now, totals.first_created_at)
     title = f"Actions by status at the end of each month: {scope.name}"
@@ -65,7 +63,7 @@ def _page(scope: Scope):
 
 
 def _export(scope: Scope, fmt: str) -> Response:
-    today = date.today()
+    today = utc_today()
     rows = dashboard.export_rows(current_principal(), scope, today)
     data = exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx(rows, scope.name)
     response = Response(data, mimetype=TYPES[fmt])

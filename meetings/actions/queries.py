@@ -19,6 +19,7 @@ from meetings.actions.models import (
 )
 from meetings.actions.services import overdue
 from meetings.bodies.models import Body
+from meetings.core.models import utc_today
 from meetings.documents.models import Document
 from meetings.extensions import db
 from meetings.mechanisms.models import ProgrammeArea
@@ -79,7 +80,7 @@ def conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
     if f.due_after is not None:
         conditions.append(Action.due_end >= f.due_after)
     if f.overdue is not None:
-        conditions.append(_overdue(f.today or date.today(), f.overdue))
+        conditions.append(_overdue(f.today or utc_today(), f.overdue))
     return conditions
 
 

@@ -1,8 +1,6 @@
 """JSON shapes of follow-up actions, their progress updates and reviews, and of what the API
 takes to make and change them."""
 
-from datetime import date
-
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
@@ -31,6 +29,7 @@ from meetings.core.api import (
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.ids import MAX_ID
+from meetings.core.models import utc_today
 from meetings.documents.files import ALLOWED_TEXT
 from meetings.documents.schemas import DocumentLinkSchema, MeetingLinkSchema, Visible
 
@@ -156,7 +155,7 @@ class ActionSchema(BodyLinksMixin, ma.Schema):
     status_label = ma.fields.String()
     status_changed_at = ma.fields.AwareDateTime(metadata={"description": "UTC"})
     overdue = ma.fields.Function(
-        lambda a: a.is_overdue(date.today()), metadata={"description": "Open and past due"}
+        lambda a: a.is_overdue(utc_today()), metadata={"description": "Open and past due"}
     )
     parent_id = ma.fields.Integer(allow_none=True)
     updated_at = ma.fields.AwareDateTime()

@@ -53,6 +53,7 @@ from meetings.bodies.models import Body
 from meetings.core.dates import DatePrecision, PartialDate
 from meetings.core.forms import choices
 from meetings.core.forms_flow import save_form
+from meetings.core.models import utc_today
 from meetings.documents.downloads import stored_file_response
 from meetings.documents.models import Document
 from meetings.documents.services import Upload, get_document, max_bytes, visible_documents_query
@@ -83,7 +84,7 @@ def _area_label(area: ProgrammeArea) -> str:
 def body_index(slug: str):
     """The body's actions with their sub-actions, filtered, fifty trees a page."""
     body = visible_body(slug)
-    today = date.today()
+    today = utc_today()
     p = current_principal()
     source: Document | None = None
 
@@ -193,7 +194,7 @@ def _render_detail(action: Action, form: ProgressForm | None, p: Principal):
         history=history(action),
         seen_meetings={r.meeting_id for r in action.reviews if can_view_meeting(p, r.meeting)},
         status_labels=STATUS_LABELS,
-        today=date.today(),
+        today=utc_today(),
     )
 
 

@@ -1,7 +1,5 @@
 """Pages: a body with its cadence, numbering, next and past meetings; body forms."""
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from meetings.access.guards import current_principal, require, visible_or_404
@@ -15,6 +13,7 @@ from meetings.bodies.lookup import managed_body_or_refuse, visible_body
 from meetings.bodies.models import Body
 from meetings.core.forms import choices
 from meetings.core.forms_flow import save_form
+from meetings.core.models import utc_today
 from meetings.documents.views import body_listing
 from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import get_mechanism
@@ -26,7 +25,7 @@ bp = Blueprint("bodies", __name__)
 @bp.get("/bodies/<slug>")
 def detail(slug: str):
     body = visible_body(slug)
-    today, p = date.today(), current_principal()
+    today, p = utc_today(), current_principal()
     meetings = body_meetings(body, p)
     upcoming = sorted((m for m in meetings if m.end_date >= today), key=lambda m: m.start_date)
     past = [m for m in meetings if m.end_date < today]

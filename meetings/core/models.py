@@ -1,6 +1,6 @@
 """Column types and mixins shared by every domain's models."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -9,6 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def utc_today() -> date:
+    """The site's today: the UTC date, whatever the server's own zone (overdue, listings and
+    feeds agree; reminders go by each reader's zone instead)."""
+    return utcnow().date()
 
 
 class UTCDateTime(sa.types.TypeDecorator):

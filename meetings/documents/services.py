@@ -15,7 +15,7 @@ from meetings.access.principal import Principal
 from meetings.bodies.models import Body
 from meetings.core.after_commit import later
 from meetings.core.dates import PartialDate
-from meetings.core.models import utcnow
+from meetings.core.models import utc_today, utcnow
 from meetings.core.persistence import flush_or_raise
 from meetings.core.validation import (
     parse_choice,
@@ -365,7 +365,7 @@ def _clean_adoption(errors: dict, v: dict, body: Body, tabled: Meeting | None, f
         require(
             errors,
             "adopted_on",
-            adopted_on.first_day() <= date.today(),
+            adopted_on.first_day() <= utc_today(),
             "The adoption date is in the future.",
         )
     v["adopted_at_id"] = adopted_at.id if adopted_at else None

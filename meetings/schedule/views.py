@@ -19,6 +19,7 @@ from meetings.bodies.lookup import managed_body_or_refuse
 from meetings.bodies.services import get_body, list_bodies, plan_next_meeting
 from meetings.core.forms import ConfirmForm, ReaderTimezoneForm, choices
 from meetings.core.forms_flow import save_form
+from meetings.core.models import utc_today
 from meetings.core.reader import reader_timezone
 from meetings.core.validation import DomainValidationError
 from meetings.documents.views import meeting_listing
@@ -36,7 +37,7 @@ PER_PAGE = 50
 
 @bp.get("/")
 def home():
-    today, p = date.today(), current_principal()
+    today, p = utc_today(), current_principal()
     return render_template(
         "schedule/home.html",
         upcoming=services.upcoming_meetings(today, p),
@@ -96,7 +97,7 @@ def meeting_detail(meeting_id: int):
         actions_review=actions_for_review(meeting, p),
         action_status_labels=ACTION_STATUS_LABELS,
         conclusion_labels=CONCLUSION_LABELS,
-        today=date.today(),
+        today=utc_today(),
     )
 
 
@@ -119,7 +120,7 @@ def meeting_schedule_next(slug: str):
     """The meeting form, pre-filled with the next number, title and proposed date."""
     body = managed_body_or_refuse(slug)
     form = MeetingForm()
-    plan = plan_next_meeting(body, date.today())
+    plan = plan_next_meeting(body, utc_today())
     if request.method == "GET":
         form.number.data, form.title.data = plan.number, plan.title
         form.start.data, form.timezone.data = plan.start, plan.timezone
