@@ -1,9 +1,11 @@
 """The search index: one row of words per document or meeting.
 
 The words are matched by SQLite's FTS5 (virtual table `search_fts`, kept in step with this
-table by triggers) or by PostgreSQL's full-text search (a GIN index on
-to_tsvector('simple', terms)). Both are made by the migration, per database, and are not
-part of the models: `is_database_only` tells Alembic's comparison to leave them alone.
+table by triggers) or by PostgreSQL's full-text search (a stored generated column
+`terms_vector` = to_tsvector('simple', terms), under a GIN index: stored, so that a row is
+checked without parsing its words again). Both are made by the migration, per database, and
+are not part of the models: `is_database_only` tells Alembic's comparison to leave them
+alone.
 """
 
 import sqlalchemy as sa
@@ -14,7 +16,8 @@ from meetings.extensions import db
 from meetings.schedule.models import Meeting
 
 FTS_TABLE = "search_fts"
-PG_INDEX = "ix_search_entry_terms_fts"
+PG_COLUMN = "terms_vector"
+PG_INDEX = "ix_search_entry_terms_vector"
 
 
 class SearchEntry(db.Model):
@@ -39,9 +42,11 @@ class SearchEntry(db.Model):
 
 
 def is_database_only(name: str | None, type_: str, parent_names) -> bool:
-    """The FTS5 table (with its shadow tables) and the PostgreSQL index."""
+    """The FTS5 table (with its shadow tables), and PostgreSQL's column and index."""
     if type_ == "table":
         return bool(name) and name.startswith(FTS_TABLE)
+    if type_ == "column":
+        return name == PG_COLUMN
     return type_ == "index" and name == PG_INDEX
 
 

@@ -19,7 +19,7 @@ from meetings.documents.services import visible_documents_query
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.schedule.models import Meeting
-from meetings.search.models import FTS_TABLE, SearchEntry
+from meetings.search.models import FTS_TABLE, PG_COLUMN, SearchEntry
 from meetings.search.terms import query_words
 
 AdoptedAt = sa.orm.aliased(Meeting, name="adopted_at")
@@ -56,7 +56,7 @@ def matching_entries(words: list[str]) -> sa.ColumnElement[bool]:
     """SearchEntry rows holding every word (as a prefix), by the database's own index."""
     if db.engine.dialect.name == "postgresql":
         query = " & ".join(f"{w}:*" for w in words)
-        vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"), SearchEntry.terms)
+        vector = sa.literal_column(f"{SearchEntry.__tablename__}.{PG_COLUMN}")
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query)
         return vector.bool_op("@@")(tsquery)
     query = " ".join(f'"{w}"*' for w in words)
