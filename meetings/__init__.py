@@ -35,6 +35,7 @@ from meetings.notifications import api as notifications_api
 from meetings.notifications import change_notices, reminders
 from meetings.notifications import views as notifications_views
 from meetings.participants import views as participants_views
+from meetings.planning import api as planning_api
 from meetings.registrations import api as registrations_api
 from meetings.registrations import list_views as participant_list_views
 from meetings.registrations import views as registrations_views
@@ -83,6 +84,7 @@ APIS = (
     documents_api,
     search_api,
     actions_api,
+    planning_api,
 )
 
 

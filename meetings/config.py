@@ -97,6 +97,8 @@ def default_config(instance_path: str) -> dict:
         "NOTIFY_PLAN_SECONDS": _int("NOTIFY_PLAN_SECONDS", 300),
         "NOTIFY_DIGEST_CHECK_SECONDS": _int("NOTIFY_DIGEST_CHECK_SECONDS", 900),
         "NOTIFY_DIGEST_HOUR": _int("NOTIFY_DIGEST_HOUR", 7),
+        # Planning: meetings this many days apart (or overlapping) are shown as clashes.
+        "PLANNING_CLASH_DAYS": _int("PLANNING_CLASH_DAYS", 3),
         # Follow-up actions (meetings.actions.reminders): days before the due date the lead
         # is reminded; days after it an action still open is reported to the body's staff.
         "ACTION_DUE_SOON_DAYS": _ints("ACTION_DUE_SOON_DAYS", (14, 1)),

@@ -1,7 +1,15 @@
 """Forms to create and edit meetings and sessions."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from meetings.core.forms import (
@@ -55,6 +63,9 @@ class MeetingForm(FlaskForm):
     host = StringField("Host", validators=[Length(max=300)])
     held_with_id = SelectField("Held in conjunction with", coerce=lambda v: int(v) if v else None)
     description = TextAreaField("Description")
+    # The clashes the person was shown (planning.clashes.fingerprint): saving again with the
+    # same ones is saving anyway.
+    clashes_seen = HiddenField()
     visibility = visibility_field(meeting_level=True, inherit="As its body")
     source = TextAreaField(
         "Source", description="Where the facts come from: a document and its section."

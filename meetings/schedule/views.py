@@ -25,6 +25,7 @@ from meetings.core.validation import DomainValidationError
 from meetings.documents.views import meeting_listing
 from meetings.extensions import db
 from meetings.mechanisms.services import get_mechanism, list_mechanisms
+from meetings.planning.clashes import Clash, clashes_of, fingerprint
 from meetings.schedule import services
 from meetings.schedule.forms import MeetingForm, SessionForm
 from meetings.schedule.lookup import managed_meeting, visible_meeting
@@ -108,11 +109,13 @@ def meeting_new(slug: str):
     if request.method == "GET":
         form.timezone.data = body.mechanism.default_timezone
     _held_with_choices(form, body)
-    meeting = save_form(form, lambda values: services.create_meeting(body, **values))
+    meeting, clashes = _save_meeting(form, lambda values: services.create_meeting(body, **values))
     if meeting:
         flash(f"{meeting.title} created.", "success")
         return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
-    return render_template("schedule/meeting_form.html", form=form, body=body, meeting=None)
+    return render_template(
+        "schedule/meeting_form.html", form=form, body=body, meeting=None, clashes=clashes
+    )
 
 
 @bp.route("/bodies/<slug>/schedule-next", methods=["GET", "POST"])
@@ -126,12 +129,17 @@ def meeting_schedule_next(slug: str):
         form.start.data, form.timezone.data = plan.start, plan.timezone
         form.status.data = MeetingStatus.PLANNED.value
     _held_with_choices(form, body)
-    meeting = save_form(form, lambda values: services.create_meeting(body, **values))
+    meeting, clashes = _save_meeting(form, lambda values: services.create_meeting(body, **values))
     if meeting:
         flash(f"{meeting.title} scheduled.", "success")
         return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
     return render_template(
-        "schedule/meeting_form.html", form=form, body=body, meeting=None, plan=plan
+        "schedule/meeting_form.html",
+        form=form,
+        body=body,
+        meeting=None,
+        plan=plan,
+        clashes=clashes,
     )
 
 
@@ -142,12 +150,49 @@ def meeting_edit(meeting_id: int):
     if request.method == "GET":
         form.start.data, form.end.data = meeting.start, meeting.end
     _held_with_choices(form, meeting.body, exclude=meeting)
-    if save_form(form, lambda values: services.update_meeting(meeting, **values)):
+    before = _when(meeting)
+    saved, clashes = _save_meeting(
+        form, lambda values: services.update_meeting(meeting, **values), before
+    )
+    if saved:
         flash("Meeting saved.", "success")
         return redirect(url_for(".meeting_detail", meeting_id=meeting.id))
     return render_template(
-        "schedule/meeting_form.html", form=form, body=meeting.body, meeting=meeting
+        "schedule/meeting_form.html",
+        form=form,
+        body=meeting.body,
+        meeting=meeting,
+        clashes=clashes,
     )
+
+
+def _when(meeting: Meeting) -> tuple:
+    """What a clash depends on: an edit that keeps it (a new venue) is not checked again."""
+    return (meeting.start_date, meeting.end_date, meeting.status, meeting.held_with_id)
+
+
+def _save_meeting(
+    form: MeetingForm, save, before: tuple | None = None
+) -> tuple[Meeting | None, list[Clash]]:
+    """Save the meeting, unless it clashes with meetings the person has not been shown yet:
+    then nothing is saved and the form comes back with the clashes and everything typed.
+    Saving again with the same clashes is saving anyway (a warning, never a block)."""
+    shown: list[Clash] = []
+
+    def checked(values: dict):
+        seen = values.pop("clashes_seen", "") or ""
+        meeting = save(values)
+        db.session.flush()
+        if before is not None and _when(meeting) == before:
+            return meeting
+        clashes = [c for c in clashes_of(meeting, current_principal()) if c.needs_attention]
+        if clashes and fingerprint(clashes) != seen:
+            shown.extend(clashes)
+            form.clashes_seen.data = fingerprint(clashes)
+            raise DomainValidationError({})  # rolled back; the clashes say why
+        return meeting
+
+    return save_form(form, checked), shown
 
 
 @bp.route("/meetings/<int:meeting_id>/delete", methods=["GET", "POST"])

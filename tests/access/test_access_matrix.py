@@ -289,6 +289,8 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "bodies_api.read": {"GET": Expect("view", "body")},
     "meetings_api.list_all": {"GET": Expect("open")},
     "meetings_api.read": {"GET": Expect("view", "meeting")},
+    # Clashes name the people expected at both meetings: for the body's staff, who plan it.
+    "planning_api.clashes": {"GET": Expect("manage", "meeting")},
     # Accounts: signing in and the links sent by email are for everyone.
     "accounts.sign_in": {"GET": Expect("open"), "POST": Expect("open")},
     "accounts.forgot_password": {"GET": Expect("open"), "POST": Expect("open")},
