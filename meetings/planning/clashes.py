@@ -127,6 +127,42 @@ def clashes_of(meeting: Meeting, viewer: Principal) -> list[Clash]:
     return sorted(clashes, key=lambda c: (c.gap_days, c.dates_label, c.meeting_id))
 
 
+@dataclass(frozen=True)
+class Pair:
+    """Two meetings one person is registered for, too close to attend both with ease."""
+
+    first: Meeting
+    second: Meeting
+    gap_days: int
+
+    @property
+    def summary(self) -> str:
+        if self.gap_days == 0:
+            return "overlap"
+        return f"are {self.gap_days} day{'s' if self.gap_days != 1 else ''} apart"
+
+
+def clashes_among(meetings: list[Meeting], days: int | None = None) -> list[Pair]:
+    """The pairs of these meetings (a person's own) that overlap or fall within the window;
+    a person's meetings are few, so they are compared in Python."""
+    days = window_days() if days is None else days
+    dated = sorted(
+        (
+            m
+            for m in {m.id: m for m in meetings}.values()
+            if m.status not in NOT_HAPPENING and m.date_precision is not DatePrecision.YEAR
+        ),
+        key=lambda m: (m.start_date, m.id),
+    )
+    pairs = []
+    for i, first in enumerate(dated):
+        for second in dated[i + 1 :]:
+            if (second.start_date - first.end_date).days > days:
+                break  # sorted by start: the later ones are further still
+            pairs.append(Pair(first, second, _gap(first, second)))
+    return pairs
+
+
 def fingerprint(clashes: list[Clash]) -> str:
     """What the person was shown: the clashes' meetings and gaps (to confirm a save)."""
     return ",".join(f"{c.meeting_id}:{c.gap_days}" for c in clashes if c.needs_attention)

@@ -22,6 +22,7 @@ from meetings.core.models import utcnow
 from meetings.core.timezones import WallClockError, in_zone, local_to_utc
 from meetings.core.validation import DomainValidationError
 from meetings.extensions import db
+from meetings.planning.clashes import clashes_among
 from meetings.registrations import emails, services
 from meetings.registrations.forms import NominationForm, RegistrationForm, RegistrationSettingsForm
 from meetings.registrations.models import (
@@ -301,9 +302,12 @@ def mine():
         .options(joinedload(Registration.meeting))
         .order_by(Meeting.start_date.desc(), Registration.id)
     )
+    registrations = db.session.scalars(stmt).all()
+    seated = [r.meeting for r in registrations if r.status in SEATED]
     return render_template(
         "registrations/mine.html",
-        registrations=db.session.scalars(stmt).all(),
+        registrations=registrations,
+        clashes=clashes_among(seated),
         button=ConfirmForm(),
         open_statuses={*SEATED, RegistrationStatus.WAITLISTED, RegistrationStatus.UNCONFIRMED},
     )

@@ -12,10 +12,12 @@ from meetings.accounts.tokens import create_token
 from meetings.extensions import db
 from meetings.participants.services import add_participant
 from meetings.planning.clashes import clashes_of, near
+from meetings.registrations import services as registrations
 from meetings.schedule.models import Meeting
 from tests import factories
 from tests.conftest import sign_in
 from tests.pages import field_errors
+from tests.registrations.support import open_meeting, person
 
 
 @pytest.fixture
@@ -164,3 +166,29 @@ def test_the_api_lists_a_meetings_clashes_for_its_staff(app, w):
     delegate = create_token(factories.delegate_of(w["a"]), "planning", "read")[1]
     db.session.commit()
     assert client.get(url, headers={"Authorization": f"Bearer {delegate}"}).status_code == 403
+
+
+def test_a_delegate_sees_clashes_among_their_own_registrations(app):
+    def seat(meeting):
+        registrations.register(meeting, source="secretariat", **person(1))
+        db.session.commit()
+
+    forum = open_meeting()  # 2-5 September 2026, the factories' dates
+    workshop = open_meeting()
+    workshop.title, workshop.start_date, workshop.end_date = (
+        "Workshop",
+        date(2026, 9, 7),
+        date(2026, 9, 7),
+    )
+    far = open_meeting()
+    far.title, far.start_date, far.end_date = "Far", date(2026, 12, 1), date(2026, 12, 1)
+    db.session.commit()
+    for meeting in (forum, workshop, far):
+        seat(meeting)
+    client = app.test_client()
+    sign_in(client, factories.user(email="p1@example.org"))
+    page = client.get("/account/meetings").text
+    assert "Meetings close together" in page
+    section = page.split('id="clashes-title"')[1].split("</section>")[0]
+    assert f">{forum.title}</a>" in section and ">Workshop</a>" in section
+    assert "are 2 days apart." in section and "Far" not in section
