@@ -36,6 +36,7 @@ from meetings.notifications import change_notices, reminders
 from meetings.notifications import views as notifications_views
 from meetings.participants import views as participants_views
 from meetings.planning import api as planning_api
+from meetings.planning import views as planning_views
 from meetings.registrations import api as registrations_api
 from meetings.registrations import list_views as participant_list_views
 from meetings.registrations import views as registrations_views
@@ -72,6 +73,7 @@ PAGES = (
     search_views,
     actions_views,
     action_dashboard_views,
+    planning_views,
 )
 APIS = (
     mechanisms_api,

@@ -1,11 +1,16 @@
-"""/api/v1/meetings/<id>/clashes: the meetings near a meeting's dates, across the mechanisms
-the caller may see, with who would be expected at both (for the body's staff, who plan it)."""
+"""Planning across mechanisms: /api/v1/meetings/<id>/clashes, the meetings near a meeting's
+dates with who would be expected at both (for the body's staff, who plan it); and
+/api/v1/planning, the meetings scheduled and expected from the bodies' cadences over the next
+24 months, with the bodies overdue for a meeting."""
 
 import marshmallow as ma
 from flask_smorest import Blueprint
 
 from meetings.access.guards import current_principal
+from meetings.core.models import utc_today
+from meetings.mechanisms.api import mechanism_from_arg
 from meetings.planning.clashes import clashes_of
+from meetings.planning.projection import project
 from meetings.schedule.lookup import managed_meeting
 
 blp = Blueprint(
@@ -46,3 +51,52 @@ def clashes(meeting_id: int):
     and those held in conjunction with it wherever they are. For the body's staff."""
     meeting = managed_meeting(meeting_id, "see its clashes")
     return clashes_of(meeting, current_principal())
+
+
+class PlannedMeetingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    dates_label = ma.fields.String()
+
+
+class BodyPlanSchema(ma.Schema):
+    body = ma.fields.Function(lambda p: p.body.slug, metadata={"description": "Its slug"})
+    name = ma.fields.Function(lambda p: p.body.name)
+    mechanism = ma.fields.Function(lambda p: p.body.mechanism.slug)
+    cadence = ma.fields.Function(lambda p: p.body.cadence.value)
+    last = ma.fields.Nested(
+        PlannedMeetingSchema,
+        allow_none=True,
+        metadata={"description": "Its latest meeting that has begun"},
+    )
+    scheduled = ma.fields.List(ma.fields.Nested(PlannedMeetingSchema))
+    expected = ma.fields.Function(
+        lambda p: [e.month.strftime("%Y-%m") for e in p.expected],
+        metadata={"description": "Months its cadence expects a meeting nobody has scheduled"},
+    )
+    overdue = ma.fields.Boolean(
+        metadata={
+            "description": "Further from its last meeting than its cadence allows, "
+            "with nothing scheduled"
+        }
+    )
+
+
+class ProjectionSchema(ma.Schema):
+    start = ma.fields.Function(lambda p: p.start.strftime("%Y-%m"))
+    end = ma.fields.Function(lambda p: p.end.strftime("%Y-%m"))
+    bodies = ma.fields.List(ma.fields.Nested(BodyPlanSchema))
+
+
+class ProjectionQuerySchema(ma.Schema):
+    mechanism = ma.fields.String(metadata={"description": "Only this mechanism (slug or id)"})
+
+
+@blp.get("/planning")
+@blp.arguments(ProjectionQuerySchema, location="query", unknown=ma.RAISE)
+@blp.response(200, ProjectionSchema)
+def projection(args: dict):
+    """The bodies the caller may see, with their meetings scheduled and expected over the next
+    24 months (from this month), and whether each is overdue for a meeting."""
+    mechanism = mechanism_from_arg(args.get("mechanism"))
+    return project(current_principal(), utc_today(), mechanism.id if mechanism else None)

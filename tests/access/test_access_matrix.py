@@ -291,6 +291,9 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "meetings_api.read": {"GET": Expect("view", "meeting")},
     # Clashes name the people expected at both meetings: for the body's staff, who plan it.
     "planning_api.clashes": {"GET": Expect("manage", "meeting")},
+    # The planning calendar: for everyone, of the bodies they may see.
+    "planning.index": {"GET": Expect("open")},
+    "planning_api.projection": {"GET": Expect("open")},
     # Accounts: signing in and the links sent by email are for everyone.
     "accounts.sign_in": {"GET": Expect("open"), "POST": Expect("open")},
     "accounts.forgot_password": {"GET": Expect("open"), "POST": Expect("open")},

@@ -1,0 +1,190 @@
+"""Cadence projection: for every body the viewer may see, the meetings expected over the next
+months from its cadence and history, beside those already scheduled; and the bodies overdue
+for a meeting.
+
+An expected meeting is a month ("September 2027"), never a day, and only where no scheduled
+meeting of the body falls within half a cadence step of it. A body is overdue when its last
+meeting is further back than its cadence allows (OVERDUE_AFTER_MONTHS) and nothing is
+scheduled. Three statements whatever the number of bodies and meetings.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
+
+from meetings.access.policies import body_visible, meeting_visible
+from meetings.access.principal import Principal
+from meetings.bodies.cadence import STEP_MONTHS
+from meetings.bodies.models import Body, Cadence
+from meetings.core.dates import DatePrecision, PartialDate, add_months
+from meetings.extensions import db
+from meetings.mechanisms.models import Mechanism
+from meetings.schedule.models import Meeting, MeetingStatus
+
+HORIZON_MONTHS = 24
+# How long after its last meeting a body counts as overdue: its cadence, with some slack.
+OVERDUE_AFTER_MONTHS = {
+    Cadence.ANNUAL: 15,
+    Cadence.TWICE_A_YEAR: 9,
+    Cadence.BIENNIAL: 30,
+    Cadence.EVERY_2_TO_3_YEARS: 36,
+}
+NOT_HAPPENING = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A meeting the cadence expects, not scheduled: to the month."""
+
+    body: Body
+    month: date  # its first day
+
+    @property
+    def label(self) -> str:
+        return PartialDate(self.month.year, self.month.month).label
+
+
+@dataclass
+class BodyPlan:
+    body: Body
+    last: Meeting | None = None  # its latest meeting that has begun
+    scheduled: list[Meeting] = field(default_factory=list)  # ahead, within the horizon
+    expected: list[Expected] = field(default_factory=list)
+    overdue: bool = False
+
+    @property
+    def overdue_label(self) -> str:
+        if self.last is None:
+            return "No meeting recorded."
+        return f"Last met {self.last.dates_label}."
+
+
+@dataclass
+class Projection:
+    start: date
+    end: date  # the horizon's last day
+    bodies: list[BodyPlan]
+
+    @property
+    def overdue(self) -> list[BodyPlan]:
+        return [b for b in self.bodies if b.overdue]
+
+    @property
+    def months(self) -> list[tuple[date, list[Meeting], list[Expected]]]:
+        """Each month of the horizon with its scheduled and expected meetings."""
+        scheduled: dict[date, list[Meeting]] = {}
+        expected: dict[date, list[Expected]] = {}
+        for plan in self.bodies:
+            for m in plan.scheduled:
+                scheduled.setdefault(m.start_date.replace(day=1), []).append(m)
+            for e in plan.expected:
+                expected.setdefault(e.month, []).append(e)
+        months, month = [], self.start
+        while month <= self.end:
+            on = sorted(scheduled.get(month, []), key=lambda m: (m.start_date, m.id))
+            months.append((month, on, expected.get(month, [])))
+            month = add_months(month, 1)
+        return months
+
+
+def project(viewer: Principal, today: date, mechanism_id: int | None = None) -> Projection:
+    """The next HORIZON_MONTHS months from this one, for the bodies the viewer may see."""
+    start = today.replace(day=1)
+    horizon_end = add_months(start, HORIZON_MONTHS)  # the first month after the horizon
+    bodies = _bodies(viewer, mechanism_id)
+    ids = [b.id for b in bodies]
+    plans = {b.id: BodyPlan(b) for b in bodies}
+    for meeting in _last_meetings(viewer, ids, today):
+        plans[meeting.body_id].last = meeting
+    for meeting in _scheduled(viewer, ids, today, horizon_end):
+        plans[meeting.body_id].scheduled.append(meeting)
+    for plan in plans.values():
+        _expect(plan, start, horizon_end, today)
+    ordered = sorted(
+        plans.values(), key=lambda p: (p.body.mechanism.name.casefold(), p.body.name.casefold())
+    )
+    return Projection(start, add_months(start, HORIZON_MONTHS - 1), ordered)
+
+
+def _bodies(viewer: Principal, mechanism_id: int | None) -> list[Body]:
+    stmt = (
+        sa.select(Body)
+        .join(Body.mechanism)
+        .where(body_visible(viewer))
+        .options(contains_eager(Body.mechanism))
+        .order_by(Mechanism.name, Body.name)
+    )
+    if mechanism_id is not None:
+        stmt = stmt.where(Body.mechanism_id == mechanism_id)
+    return list(db.session.scalars(stmt).unique())
+
+
+def _visible_meetings(viewer: Principal, body_ids: list[int]) -> sa.Select:
+    return (
+        sa.select(Meeting)
+        .join(Body, Meeting.body_id == Body.id)
+        .join(Mechanism, Body.mechanism_id == Mechanism.id)
+        .where(
+            Meeting.body_id.in_(body_ids),
+            Meeting.status.not_in([s.value for s in NOT_HAPPENING]),
+            meeting_visible(viewer),
+        )
+    )
+
+
+def _last_meetings(viewer: Principal, body_ids: list[int], today: date) -> list[Meeting]:
+    """Each body's latest meeting that has begun, in one statement."""
+    begun = _visible_meetings(viewer, body_ids).where(Meeting.start_date <= today)
+    ranked = begun.add_columns(
+        sa.func.row_number()
+        .over(partition_by=Meeting.body_id, order_by=(Meeting.start_date.desc(), Meeting.id.desc()))
+        .label("rank")
+    ).subquery()
+    latest = sa.select(ranked.c.id).where(ranked.c.rank == 1)
+    return list(db.session.scalars(sa.select(Meeting).where(Meeting.id.in_(latest))))
+
+
+def _scheduled(viewer: Principal, body_ids: list[int], today: date, end: date) -> list[Meeting]:
+    stmt = _visible_meetings(viewer, body_ids).where(
+        Meeting.start_date > today, Meeting.start_date < end
+    )
+    return list(db.session.scalars(stmt.order_by(Meeting.start_date, Meeting.id)))
+
+
+def _expect(plan: BodyPlan, start: date, end: date, today: date) -> None:
+    """Fill the expected months and the overdue flag of one body."""
+    body, step = plan.body, STEP_MONTHS.get(plan.body.cadence)
+    if step is None:
+        return  # ad hoc: nothing is expected
+    last = plan.last
+    if last is not None and last.date_precision is DatePrecision.YEAR and not body.usual_month:
+        anchor = None  # known only to its year: too vague to step from by months
+    elif last is not None:
+        month = last.start_date.month if last.date_precision is not DatePrecision.YEAR else 1
+        anchor = date(last.start_date.year, month, 1)
+        if body.usual_month and step % 12 == 0:
+            anchor = anchor.replace(month=body.usual_month)
+    else:
+        anchor = None
+    late = OVERDUE_AFTER_MONTHS[body.cadence]
+    plan.overdue = not plan.scheduled and (
+        last is None or add_months(last.start_date.replace(day=1), late) < today.replace(day=1)
+    )
+    if anchor is None:
+        if body.usual_month is None:
+            return
+        anchor = add_months(date(today.year, body.usual_month, 1), -step)
+    month = add_months(anchor, step)
+    while month < start:
+        month = add_months(month, step)
+    covered = [m.start_date.replace(day=1) for m in plan.scheduled]
+    half = max(step // 2, 1)
+    while month < end:
+        near = any(
+            add_months(month, -half) < m < add_months(month, half) or m == month for m in covered
+        )
+        if not near:
+            plan.expected.append(Expected(body, month))
+        month = add_months(month, step)
