@@ -48,6 +48,8 @@ from meetings.search import cli as search_cli
 from meetings.search import index as search_index
 from meetings.search import views as search_views
 from meetings.seeding import cli as seeding_cli
+from meetings.themes import api as themes_api
+from meetings.themes import views as themes_views
 from workers.celery_app import init_celery
 
 # Notification kinds register themselves when their modules load.
@@ -74,6 +76,7 @@ PAGES = (
     actions_views,
     action_dashboard_views,
     planning_views,
+    themes_views,
 )
 APIS = (
     mechanisms_api,
@@ -87,6 +90,7 @@ APIS = (
     search_api,
     actions_api,
     planning_api,
+    themes_api,
 )
 
 

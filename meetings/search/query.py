@@ -54,12 +54,21 @@ class Results:
 
 def matching_entries(words: list[str]) -> sa.ColumnElement[bool]:
     """SearchEntry rows holding every word (as a prefix), by the database's own index."""
+    return matching_any([words])
+
+
+def matching_any(phrases: list[list[str]]) -> sa.ColumnElement[bool]:
+    """SearchEntry rows holding every word of at least one phrase (words as query_words makes
+    them: letters and digits only), in one match of the database's own index."""
+    phrases = [words for words in phrases if words]
+    if not phrases:
+        return sa.false()
     if db.engine.dialect.name == "postgresql":
-        query = " & ".join(f"{w}:*" for w in words)
+        query = " | ".join("(" + " & ".join(f"{w}:*" for w in words) + ")" for words in phrases)
         vector = sa.literal_column(f"{SearchEntry.__tablename__}.{PG_COLUMN}")
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query)
         return vector.bool_op("@@")(tsquery)
-    query = " ".join(f'"{w}"*' for w in words)
+    query = " OR ".join("(" + " ".join(f'"{w}"*' for w in words) + ")" for words in phrases)
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
     matched = sa.select(fts.c.rowid).where(sa.text(f"{FTS_TABLE} MATCH :fts_query"))
     return SearchEntry.id.in_(matched.params(fts_query=query))

@@ -21,6 +21,7 @@ from meetings.schedule.models import Meeting
 from meetings.schedule.services import create_meeting
 from meetings.seeding.actions import ACTIONS, YAML_LOADER, load_actions
 from meetings.seeding.documents import DOCUMENTS, load_documents
+from meetings.seeding.themes import load_themes
 
 HISTORY = Path(__file__).with_name("history.yaml")
 MEETING_DEFAULTS = {"status": "held", "format": "in_person"}
@@ -34,6 +35,7 @@ class SeedReport:
         default_factory=lambda: {
             "mechanisms": 0,
             "programme areas": 0,
+            "themes": 0,
             "bodies": 0,
             "meetings": 0,
             "actions": 0,
@@ -67,6 +69,7 @@ def load_history(
             _link_conjunction(body, b)
             for m in b.get("meetings") or []:
                 _meeting(body, m, report)
+    load_themes(report)
     if documents is not None:
         load_documents(report, documents)
         if actions is not None:

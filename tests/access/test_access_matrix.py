@@ -32,10 +32,12 @@ from meetings.notifications.models import Notification, NotificationStatus
 from meetings.participants.services import add_participant
 from meetings.registrations.models import ImportStatus, ParticipantImport
 from meetings.registrations.services import register, save_settings
+from meetings.themes.models import Theme
 from tests import factories
 from tests.conftest import _empty_tables, _migrated, backends, make_app, sign_in
 from tests.documents import samples
 
+THEME = "air-pollution"
 ROLES = ["anonymous", "delegate", "nfp", "manager", "secretariat", "other_secretariat", "admin"]
 EVERYONE = set(ROLES)
 
@@ -71,6 +73,7 @@ def build_world() -> World:
     r_session = factories.session(r, title="R session")
     m_area = save_programme_area(m, None, code="1", name="Air")
     n_area = save_programme_area(n, None, code="1", name="Sea")
+    db.session.add(Theme(slug=THEME, name="Air pollution", keywords="air", areas=[m_area, n_area]))
     db.session.commit()
     w = World()
     w.users = {
@@ -294,6 +297,11 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     # The planning calendar: for everyone, of the bodies they may see.
     "planning.index": {"GET": Expect("open")},
     "planning_api.projection": {"GET": Expect("open")},
+    # Themes: the vocabulary is public; what a theme lists is what the reader may see.
+    "themes.index": {"GET": Expect("open")},
+    "themes.detail": {"GET": Expect("open")},
+    "themes_api.list_all": {"GET": Expect("open")},
+    "themes_api.read": {"GET": Expect("open")},
     # Accounts: signing in and the links sent by email are for everyone.
     "accounts.sign_in": {"GET": Expect("open"), "POST": Expect("open")},
     "accounts.forgot_password": {"GET": Expect("open"), "POST": Expect("open")},
@@ -624,6 +632,8 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
             values[name] = "csv"
         elif name == "filename":
             values[name] = (objs["file"] if "file" in objs else objs["attachment"]).filename
+        elif name == "slug" and endpoint.startswith("themes"):
+            values[name] = THEME
         elif name == "slug":
             family = "mechanism" if "mechanism" in endpoint or endpoint == "bodies.new" else "body"
             values[name] = objs[family].slug

@@ -28,6 +28,7 @@ def test_seed_loads_the_history_once(db):
         "actions": 152,
         "documents": 6,
         "files": 6,
+        "themes": 10,
     }
     assert not any(second.added.values())
     assert counts == [3, 14, 75]
