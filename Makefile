@@ -43,7 +43,7 @@ test: install
 	$(BIN)/python -m pytest tests/workers
 
 bench: install
-	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py tests/benchmarks/bench_feeds.py tests/benchmarks/bench_search.py tests/benchmarks/bench_reminders.py \
+	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py tests/benchmarks/bench_feeds.py tests/benchmarks/bench_search.py tests/benchmarks/bench_reminders.py tests/benchmarks/bench_planning.py \
 		--benchmark-only --benchmark-columns=min,median,max,rounds \
 		--benchmark-sort=name -o filterwarnings=default
 

@@ -75,6 +75,14 @@ def near(
     start: date, end: date, viewer: Principal, exclude_id: int | None = None, days: int = 0
 ) -> list[Meeting]:
     """The meetings the viewer may see within `days` of [start, end], from the date index."""
+    stmt = near_query(start, end, viewer, exclude_id, days)
+    return list(db.session.scalars(stmt).unique())
+
+
+def near_query(
+    start: date, end: date, viewer: Principal, exclude_id: int | None = None, days: int = 0
+) -> sa.Select:
+    """The statement of `near`: one range of start dates, which the date index answers."""
     low, high = start - timedelta(days=days), end + timedelta(days=days)
     stmt = (
         sa.select(Meeting)
@@ -93,7 +101,7 @@ def near(
     )
     if exclude_id is not None:
         stmt = stmt.where(Meeting.id != exclude_id)
-    return list(db.session.scalars(stmt).unique())
+    return stmt
 
 
 def clashes_of(meeting: Meeting, viewer: Principal) -> list[Clash]:

@@ -1,6 +1,6 @@
 """Print the feed benchmark's figures at the end of `make bench`."""
 
-from tests.benchmarks import bench_feeds, bench_reminders, bench_search
+from tests.benchmarks import bench_feeds, bench_planning, bench_reminders, bench_search
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -18,4 +18,9 @@ def pytest_terminal_summary(terminalreporter):
     if reminder_lines:
         terminalreporter.section("reminders through a real worker")
         for line in reminder_lines:
+            terminalreporter.write_line(line)
+    planning_lines = bench_planning.pytest_terminal_summary_lines()
+    if planning_lines:
+        terminalreporter.section("planning across mechanisms")
+        for line in planning_lines:
             terminalreporter.write_line(line)
