@@ -7,10 +7,11 @@ import marshmallow as ma
 from flask_smorest import Blueprint
 
 from meetings.access.guards import current_principal
+from meetings.bodies.api import body_from_arg
 from meetings.core.models import utc_today
 from meetings.mechanisms.api import mechanism_from_arg
 from meetings.planning.clashes import clashes_of
-from meetings.planning.projection import project
+from meetings.planning.projection import PlanFilter, project
 from meetings.schedule.lookup import managed_meeting
 
 blp = Blueprint(
@@ -90,6 +91,11 @@ class ProjectionSchema(ma.Schema):
 
 class ProjectionQuerySchema(ma.Schema):
     mechanism = ma.fields.String(metadata={"description": "Only this mechanism (slug or id)"})
+    body = ma.fields.String(metadata={"description": "Only this body (slug or id)"})
+    country = ma.fields.String(
+        validate=ma.validate.Regexp(r"^[A-Za-z]{2}$", error="A country's ISO alpha-2 code."),
+        metadata={"description": "Only the mechanisms this member state belongs to"},
+    )
 
 
 @blp.get("/planning")
@@ -99,4 +105,11 @@ def projection(args: dict):
     """The bodies the caller may see, with their meetings scheduled and expected over the next
     24 months (from this month), and whether each is overdue for a meeting."""
     mechanism = mechanism_from_arg(args.get("mechanism"))
-    return project(current_principal(), utc_today(), mechanism.id if mechanism else None)
+    body = body_from_arg(args.get("body"))
+    country = args["country"].upper() if args.get("country") else None
+    f = PlanFilter(
+        mechanism_id=mechanism.id if mechanism else None,
+        body_id=body.id if body else None,
+        country=country,
+    )
+    return project(current_principal(), utc_today(), f)

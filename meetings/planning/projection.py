@@ -20,7 +20,7 @@ from meetings.bodies.cadence import STEP_MONTHS
 from meetings.bodies.models import Body, Cadence
 from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.extensions import db
-from meetings.mechanisms.models import Mechanism
+from meetings.mechanisms.models import Mechanism, MemberState
 from meetings.schedule.models import Meeting, MeetingStatus
 
 HORIZON_MONTHS = 24
@@ -61,6 +61,23 @@ class BodyPlan:
         return f"Last met {self.last.dates_label}."
 
 
+@dataclass(frozen=True)
+class Month:
+    first_day: date
+    scheduled: list[Meeting]
+    expected: list[Expected]
+
+    @property
+    def mechanisms(self) -> set[int]:
+        bodies = [m.body for m in self.scheduled] + [e.body for e in self.expected]
+        return {b.mechanism_id for b in bodies}
+
+    @property
+    def crowded(self) -> bool:
+        """Meetings of several mechanisms in one month: worth a look for clashes."""
+        return len(self.mechanisms) > 1
+
+
 @dataclass
 class Projection:
     start: date
@@ -72,7 +89,7 @@ class Projection:
         return [b for b in self.bodies if b.overdue]
 
     @property
-    def months(self) -> list[tuple[date, list[Meeting], list[Expected]]]:
+    def months(self) -> list["Month"]:
         """Each month of the horizon with its scheduled and expected meetings."""
         scheduled: dict[date, list[Meeting]] = {}
         expected: dict[date, list[Expected]] = {}
@@ -84,16 +101,23 @@ class Projection:
         months, month = [], self.start
         while month <= self.end:
             on = sorted(scheduled.get(month, []), key=lambda m: (m.start_date, m.id))
-            months.append((month, on, expected.get(month, [])))
+            months.append(Month(month, on, expected.get(month, [])))
             month = add_months(month, 1)
         return months
 
 
-def project(viewer: Principal, today: date, mechanism_id: int | None = None) -> Projection:
+@dataclass(frozen=True)
+class PlanFilter:
+    mechanism_id: int | None = None
+    body_id: int | None = None
+    country: str | None = None  # bodies of the mechanisms this member state belongs to
+
+
+def project(viewer: Principal, today: date, f: PlanFilter = PlanFilter()) -> Projection:
     """The next HORIZON_MONTHS months from this one, for the bodies the viewer may see."""
     start = today.replace(day=1)
     horizon_end = add_months(start, HORIZON_MONTHS)  # the first month after the horizon
-    bodies = _bodies(viewer, mechanism_id)
+    bodies = _bodies(viewer, f)
     ids = [b.id for b in bodies]
     plans = {b.id: BodyPlan(b) for b in bodies}
     for meeting in _last_meetings(viewer, ids, today):
@@ -108,7 +132,7 @@ def project(viewer: Principal, today: date, mechanism_id: int | None = None) -> 
     return Projection(start, add_months(start, HORIZON_MONTHS - 1), ordered)
 
 
-def _bodies(viewer: Principal, mechanism_id: int | None) -> list[Body]:
+def _bodies(viewer: Principal, f: PlanFilter) -> list[Body]:
     stmt = (
         sa.select(Body)
         .join(Body.mechanism)
@@ -116,8 +140,13 @@ def _bodies(viewer: Principal, mechanism_id: int | None) -> list[Body]:
         .options(contains_eager(Body.mechanism))
         .order_by(Mechanism.name, Body.name)
     )
-    if mechanism_id is not None:
-        stmt = stmt.where(Body.mechanism_id == mechanism_id)
+    if f.mechanism_id is not None:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id is not None:
+        stmt = stmt.where(Body.id == f.body_id)
+    if f.country is not None:
+        members = sa.select(MemberState.mechanism_id).where(MemberState.country_code == f.country)
+        stmt = stmt.where(Body.mechanism_id.in_(members))
     return list(db.session.scalars(stmt).unique())
 
 

@@ -71,8 +71,29 @@ def test_the_page_lists_months_and_overdue_bodies_in_fixed_statements(client, w)
     assert '<th scope="row">September 2027</th>' in page
     assert "November 2026" in page and "October 2028" in page and "November 2028" not in page
     assert "X7" in more
-    unknown = client.get("/planning?mechanism=nowhere").text
-    assert "No mechanism is called “nowhere”: showing all." in unknown
+    unknown = client.get("/planning?mechanism=nowhere&body=x&country=zz").text
+    assert "No mechanism &#39;nowhere&#39;; No body &#39;x&#39;; No member state &#39;zz&#39;" in (
+        unknown
+    )
+    assert "that filter is left out." in unknown and "Bodies overdue for a meeting (1)" in unknown
+
+
+def test_filters_by_body_and_member_state_and_marks_crowded_months(client, w):
+    other = factories.mechanism(slug="aj", short_name="AJ", member_states="JP TH")
+    dialogue = factories.body(other, slug="ajmdec", short_name="AJMDEC", usual_month=9)
+    factories.meeting(dialogue, number=3, start="2025-09-02", end="2025-09-05", status="held")
+    with time_machine.travel(datetime(2026, 11, 26, 9, tzinfo=UTC), tick=False):
+        page = client.get("/planning").text
+        som_only = client.get("/planning?body=som").text
+        thailand = client.get("/planning?country=th").text
+        api = client.get("/api/v1/planning", query_string={"country": "TH"}).json
+    september = page.split("September 2027")[1].split("</tr>")[0]
+    assert '<span class="badge">2 mechanisms</span>' in september
+    assert "AJMDEC" in september and "SOM" in september
+    som_only, thailand = (x.split("Bodies overdue")[1] for x in (som_only, thailand))
+    assert "AJMDEC" not in som_only and "Envoys" not in som_only and "SOM" in som_only
+    assert "AJMDEC" in thailand and "Envoys" not in thailand
+    assert [b["body"] for b in api["bodies"]] == ["ajmdec"]
 
 
 def test_the_api_gives_the_projection(client, w):
