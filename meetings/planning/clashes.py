@@ -30,9 +30,10 @@ from meetings.mechanisms.models import Mechanism
 from meetings.participants.models import Participant
 from meetings.registrations.models import Registration, RegistrationStatus
 from meetings.schedule.models import Meeting, MeetingStatus
-from meetings.schedule.services import MAX_MEETING_DAYS
+from meetings.schedule.services import MAX_MONTH_SPAN_DAYS
 
-LONGEST_MEETING_DAYS = MAX_MEETING_DAYS
+# The longest a day- or month-precision meeting can last (the schedule refuses longer).
+LONGEST_MEETING_DAYS = MAX_MONTH_SPAN_DAYS
 NOT_HAPPENING = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
 
 
@@ -185,7 +186,12 @@ def _conjoined(meeting: Meeting, viewer: Principal) -> list[Meeting]:
         sa.select(Meeting)
         .join(Body, Meeting.body_id == Body.id)
         .join(Mechanism, Body.mechanism_id == Mechanism.id)
-        .where(condition, Meeting.id != meeting.id, meeting_visible(viewer))
+        .where(
+            condition,
+            Meeting.id != meeting.id,
+            Meeting.status.not_in([s.value for s in NOT_HAPPENING]),
+            meeting_visible(viewer),
+        )
         .options(joinedload(Meeting.body).joinedload(Body.mechanism))
     )
     return list(db.session.scalars(stmt).unique())

@@ -49,7 +49,7 @@ class Expected:
 @dataclass
 class BodyPlan:
     body: Body
-    last: Meeting | None = None  # its latest meeting that has begun
+    last: Meeting | None = None  # its latest meeting that took place
     scheduled: list[Meeting] = field(default_factory=list)  # ahead, within the horizon
     expected: list[Expected] = field(default_factory=list)
     overdue: bool = False
@@ -164,8 +164,11 @@ def _visible_meetings(viewer: Principal, body_ids: list[int]) -> sa.Select:
 
 
 def _last_meetings(viewer: Principal, body_ids: list[int], today: date) -> list[Meeting]:
-    """Each body's latest meeting that has begun, in one statement."""
-    begun = _visible_meetings(viewer, body_ids).where(Meeting.start_date <= today)
+    """Each body's latest meeting that took place (held, or over by its dates: a planned
+    meeting known only as "2026" is not over before 2027), in one statement."""
+    begun = _visible_meetings(viewer, body_ids).where(
+        sa.or_(Meeting.status == MeetingStatus.HELD, Meeting.end_date < today)
+    )
     ranked = begun.add_columns(
         sa.func.row_number()
         .over(partition_by=Meeting.body_id, order_by=(Meeting.start_date.desc(), Meeting.id.desc()))
@@ -176,8 +179,9 @@ def _last_meetings(viewer: Principal, body_ids: list[int], today: date) -> list[
 
 
 def _scheduled(viewer: Principal, body_ids: list[int], today: date, end: date) -> list[Meeting]:
+    """Meetings not held and not over by their dates, starting before the horizon's end."""
     stmt = _visible_meetings(viewer, body_ids).where(
-        Meeting.start_date > today, Meeting.start_date < end
+        Meeting.status != MeetingStatus.HELD, Meeting.end_date >= today, Meeting.start_date < end
     )
     return list(db.session.scalars(stmt.order_by(Meeting.start_date, Meeting.id)))
 
@@ -198,8 +202,12 @@ def _expect(plan: BodyPlan, start: date, end: date, today: date) -> None:
     else:
         anchor = None
     late = OVERDUE_AFTER_MONTHS[body.cadence]
+    # From the month it met; a meeting known only to its year is given the benefit of its end.
+    met = None
+    if last is not None:
+        met = last.end_date if last.date_precision is DatePrecision.YEAR else last.start_date
     plan.overdue = not plan.scheduled and (
-        last is None or add_months(last.start_date.replace(day=1), late) < today.replace(day=1)
+        met is None or add_months(met.replace(day=1), late) < today.replace(day=1)
     )
     if anchor is None:
         if body.usual_month is None:

@@ -12,7 +12,7 @@ from meetings.access.principal import ANONYMOUS, SYSTEM, Principal
 from meetings.bodies.models import Body, NumberingStyle
 from meetings.bodies.numbering import default_title, meeting_label
 from meetings.core.countries import is_country
-from meetings.core.dates import DatePrecision, PartialDate
+from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.core.persistence import flush_or_raise
 from meetings.core.timezones import WallClockError, in_zone, is_timezone, local_to_utc
 from meetings.core.validation import parse_choice, raise_if, require
@@ -31,6 +31,8 @@ from meetings.schedule.signals import meeting_rescheduled, session_rescheduled
 
 MAX_NUMBER = 9999  # ordinals and years alike
 MAX_MEETING_DAYS = 31  # a meeting known to the day (planning.clashes relies on it)
+# A meeting known to the month spans at most two months: at most 62 days between its bounds.
+MAX_MONTH_SPAN_DAYS = 62
 TEXT_FIELDS = ("title", "theme", "description", "city", "venue", "host", "source")
 UNIQUE = {
     "uq_meeting_body_id_number": ("number", "This body already has a meeting with this number."),
@@ -311,6 +313,14 @@ def _validate_dates(errors: dict, start: Any, end: Any) -> None:
             or start.precision is not DatePrecision.DAY
             or (end.last_day() - start.first_day()).days < MAX_MEETING_DAYS,
             f"A meeting lasts at most {MAX_MEETING_DAYS} days: give the end day.",
+        )
+        require(
+            errors,
+            "end",
+            not same
+            or start.precision is not DatePrecision.MONTH
+            or end.last_day() <= add_months(start.first_day(), 2),
+            "A meeting known to the month ends in the same month or the next.",
         )
 
 

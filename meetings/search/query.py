@@ -57,18 +57,28 @@ def matching_entries(words: list[str]) -> sa.ColumnElement[bool]:
     return matching_any([words])
 
 
-def matching_any(phrases: list[list[str]]) -> sa.ColumnElement[bool]:
+def matching_any(phrases: list[list[str]], whole_below: int = 0) -> sa.ColumnElement[bool]:
     """SearchEntry rows holding every word of at least one phrase (words as query_words makes
-    them: letters and digits only), in one match of the database's own index."""
+    them: letters and digits only), in one match of the database's own index. A word is
+    matched as the start of a word, except words shorter than `whole_below` letters, matched
+    whole (the "e" of "e-waste" is not the start of every word in "e")."""
     phrases = [words for words in phrases if words]
     if not phrases:
         return sa.false()
     if db.engine.dialect.name == "postgresql":
-        query = " | ".join("(" + " & ".join(f"{w}:*" for w in words) + ")" for words in phrases)
+
+        def pg(w: str) -> str:
+            return w if len(w) < whole_below else f"{w}:*"
+
+        query = " | ".join("(" + " & ".join(pg(w) for w in words) + ")" for words in phrases)
         vector = sa.literal_column(f"{SearchEntry.__tablename__}.{PG_COLUMN}")
         tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query)
         return vector.bool_op("@@")(tsquery)
-    query = " OR ".join("(" + " ".join(f'"{w}"*' for w in words) + ")" for words in phrases)
+
+    def fts(w: str) -> str:
+        return f'"{w}"' if len(w) < whole_below else f'"{w}"*'
+
+    query = " OR ".join("(" + " ".join(fts(w) for w in words) + ")" for words in phrases)
     fts = sa.table(FTS_TABLE, sa.column("rowid"))
     matched = sa.select(fts.c.rowid).where(sa.text(f"{FTS_TABLE} MATCH :fts_query"))
     return SearchEntry.id.in_(matched.params(fts_query=query))

@@ -22,6 +22,7 @@ from meetings.search.query import matching_any
 from meetings.search.terms import query_words
 from meetings.themes.models import Theme
 
+WHOLE_BELOW = 4  # a theme's words shorter than this match whole words only ("e", "air")
 SHOWN = 20  # meetings, documents and actions listed on a theme's page, newest or soonest first
 
 
@@ -85,7 +86,9 @@ def _actions(viewer: Principal, area_ids: list[int]) -> Listed:
 
 
 def _meetings(viewer: Principal, phrases: list[list[str]]) -> Listed:
-    matched = sa.select(SearchEntry.meeting_id).where(matching_any(phrases))
+    matched = sa.select(SearchEntry.meeting_id).where(
+        matching_any(phrases, whole_below=WHOLE_BELOW)
+    )
     stmt = (
         sa.select(Meeting)
         .join(Body, Meeting.body_id == Body.id)
@@ -99,7 +102,9 @@ def _meetings(viewer: Principal, phrases: list[list[str]]) -> Listed:
 
 
 def _documents(viewer: Principal, phrases: list[list[str]]) -> Listed:
-    matched = sa.select(SearchEntry.document_id).where(matching_any(phrases))
+    matched = sa.select(SearchEntry.document_id).where(
+        matching_any(phrases, whole_below=WHOLE_BELOW)
+    )
     stmt = visible_documents_query(viewer).where(Document.id.in_(matched))
     ordered = stmt.options(
         selectinload(Document.body).selectinload(Body.mechanism), selectinload(Document.meeting)

@@ -200,8 +200,29 @@ def test_the_clash_query_reads_the_date_index(w):
     sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
     if db.engine.dialect.name == "sqlite":
         plan = " | ".join(r[-1] for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + sql)))
-        assert "ix_meeting_dates" in plan, plan
+        assert "SEARCH meeting USING INDEX ix_meeting_dates (start_date>" in plan, plan
     else:
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a tiny table: force it
         plan = " | ".join(r[0] for r in db.session.execute(sa.text("EXPLAIN " + sql)))
-        assert "ix_meeting_dates" in plan, plan
+        assert "ix_meeting_dates" in plan and "Index Cond: ((start_date >=" in plan, plan
+
+
+def test_a_meeting_known_to_the_month_spans_two_months_at_most_and_still_clashes(app, w):
+    client = app.test_client()
+    sign_in(client, w["sec"])
+    long = {**FORM, "start": "2027-07", "end": "2027-09"}
+    response = client.post(f"/bodies/{w['dialogue'].slug}/meetings/new", data=long)
+    assert field_errors(response.text) == [
+        "A meeting known to the month ends in the same month or the next."
+    ]
+    two = factories.meeting(w["dialogue"], number=7, title="AJ workshop", start="2027-08",
+                            end="2027-09")  # fmt: skip
+    assert [c.title for c in clashes_of(two, principal_for(w["sec"]))] == ["SOM-27"]
+
+
+def test_a_postponed_conjunction_meeting_is_not_a_clash(w):
+    postponed = factories.meeting(w["som"], number=40, title="SOM-40", start="2028-03-01",
+                                  end="2028-03-02", status="postponed")  # fmt: skip
+    linked = factories.meeting(w["dialogue"], number=8, title="8th AJMDEC", start="2028-09-03",
+                               end="2028-09-03", held_with_id=postponed.id)  # fmt: skip
+    assert clashes_of(linked, principal_for(w["sec"])) == []

@@ -109,3 +109,10 @@ def test_the_api_gives_the_projection(client, w):
     response = client.get("/api/v1/planning", query_string={"mechanism": "nowhere"})
     assert response.status_code == 422 and "mechanism" in response.json["errors"]["query"]
     assert client.get("/api/v1/planning", query_string={"when": "x"}).status_code == 422
+
+
+def test_a_meeting_known_to_its_year_is_scheduled_until_the_year_is_over(w):
+    factories.meeting(w["som"], number=31, title="SOM-31", start="2026", end="", status="planned")
+    som = _plans()["SOM"]
+    assert som.last.start_date == date(2025, 9, 2)  # not the 2026 one: it may be still to come
+    assert [m.title for m in som.scheduled] == ["SOM-31"]

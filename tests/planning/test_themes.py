@@ -52,6 +52,10 @@ def w(app):
     factories.meeting(som, number=3, title="SOM-3", start="2026-05-02", end="2026-05-02")
     factories.document(som, title="Report on air quality and pollution", status="issued")
     factories.document(som, title="Draft on haze", status="draft")
+    # Words that start like the theme's ("airport", "hazel") are not the theme.
+    factories.meeting(
+        som, number=4, title="Airport pollution study", start="2026-06-02", end="2026-06-02"
+    )
     hb = factories.body(hidden, slug="hb", short_name="HB")
     factories.meeting(hb, number=1, title="Secret haze talks", start="2026-03-02", end="2026-03-02")
     return {"m": m, "som": som}
@@ -63,6 +67,7 @@ def test_a_theme_lists_what_the_reader_may_see_on_it(client, w):
     assert "Develop NEACAP" in page and "Monitor dust" in page and "Unrelated" not in page
     assert "Meetings (2)" in page and "Forum on haze" in page and "SOM-2" in page
     assert "SOM-3" not in page and "Secret haze talks" not in page and "Secret air" not in page
+    assert "Airport pollution study" not in page
     assert "Documents (1)" in page and "Report on air quality and pollution" in page
     assert "Draft on haze" not in page
     data = client.get("/api/v1/themes/air-pollution").json
