@@ -48,6 +48,7 @@ from meetings.notifications.kinds import Kind, Rendered, register
 from meetings.notifications.models import Notification, NotificationStatus
 from meetings.notifications.planner import Planned, planner
 from meetings.notifications.recipients import recipient_zone
+from meetings.notifications.reminders import days_label
 
 ACTION_DUE_SOON = "action_due_soon"
 ACTION_OVERDUE = "action_overdue"
@@ -328,14 +329,6 @@ def action_url(action: Action) -> str:
     return absolute_url("actions.detail", action_id=action.id)
 
 
-def _days_label(days: int) -> str:
-    if days <= 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days"
-
-
 def _lead_as(row: Notification, action: Action) -> str:
     """How the reader leads it: "" for the person named, "as the NFP of Japan" otherwise."""
     if action.lead_kind is LeadKind.MEMBER_STATE and action.lead_country:
@@ -374,7 +367,7 @@ def _context(row: Notification, action: Action) -> dict:
 def render_due_soon(row: Notification, _context_: dict) -> Rendered:
     action = _action(row)
     context = _context(row, action)
-    when = _days_label((action.due_end - context["today"]).days)
+    when = days_label((action.due_end - context["today"]).days)
     text = render_template("notifications/emails/action_due_soon.txt", when=when, **context)
     return Rendered(f"Due {when}: {named(action, SUBJECT_TITLE)}", text)
 

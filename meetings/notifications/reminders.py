@@ -84,7 +84,8 @@ def _reader_zone(row: Notification) -> str | None:
 # -- Participants, before the meeting -----------------------------------------------------
 
 
-def _days_label(days: int) -> str:
+def days_label(days: int) -> str:
+    """ "today", "tomorrow", "in 14 days": when something falls, as a reminder says it."""
     if days <= 0:
         return "today"
     if days == 1:
@@ -95,7 +96,7 @@ def _days_label(days: int) -> str:
 def render_meeting_reminder(row: Notification, _context: dict) -> Rendered:
     meeting = row.meeting
     starts = meeting_starts_at(meeting)
-    when = _days_label((in_zone(starts, meeting.timezone).date() - _today(meeting)).days)
+    when = days_label((in_zone(starts, meeting.timezone).date() - _today(meeting)).days)
     sessions = sorted(meeting.sessions, key=lambda s: s.starts_at)
     text = render_template(
         "notifications/emails/meeting_reminder.txt",

@@ -29,12 +29,11 @@ from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.participants.models import Participant
 from meetings.registrations.models import Registration, RegistrationStatus
-from meetings.schedule.models import Meeting, MeetingStatus
+from meetings.schedule.models import CALLED_OFF, Meeting
 from meetings.schedule.services import MAX_MONTH_SPAN_DAYS
 
 # The longest a day- or month-precision meeting can last (the schedule refuses longer).
 LONGEST_MEETING_DAYS = MAX_MONTH_SPAN_DAYS
-NOT_HAPPENING = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def near_query(
             Meeting.start_date <= high,
             Meeting.end_date >= low,
             Meeting.date_precision != DatePrecision.YEAR,
-            Meeting.status.not_in([s.value for s in NOT_HAPPENING]),
+            Meeting.status.not_in([s.value for s in CALLED_OFF]),
             meeting_visible(viewer),
         )
         .options(joinedload(Meeting.body).joinedload(Body.mechanism))
@@ -108,7 +107,7 @@ def near_query(
 def clashes_of(meeting: Meeting, viewer: Principal) -> list[Clash]:
     """The clashes of a meeting (saved or only flushed), nearest first; a conjunction meeting
     is listed wherever it is, to say whether it is adjacent."""
-    if meeting.status in NOT_HAPPENING or meeting.date_precision is DatePrecision.YEAR:
+    if meeting.status in CALLED_OFF or meeting.date_precision is DatePrecision.YEAR:
         others = []
     else:
         others = near(meeting.start_date, meeting.end_date, viewer, meeting.id, window_days())
@@ -159,7 +158,7 @@ def clashes_among(meetings: list[Meeting], days: int | None = None) -> list[Pair
         (
             m
             for m in {m.id: m for m in meetings}.values()
-            if m.status not in NOT_HAPPENING and m.date_precision is not DatePrecision.YEAR
+            if m.status not in CALLED_OFF and m.date_precision is not DatePrecision.YEAR
         ),
         key=lambda m: (m.start_date, m.id),
     )
@@ -189,7 +188,7 @@ def _conjoined(meeting: Meeting, viewer: Principal) -> list[Meeting]:
         .where(
             condition,
             Meeting.id != meeting.id,
-            Meeting.status.not_in([s.value for s in NOT_HAPPENING]),
+            Meeting.status.not_in([s.value for s in CALLED_OFF]),
             meeting_visible(viewer),
         )
         .options(joinedload(Meeting.body).joinedload(Body.mechanism))

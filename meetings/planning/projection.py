@@ -21,7 +21,7 @@ from meetings.bodies.models import Body, Cadence
 from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism, MemberState
-from meetings.schedule.models import Meeting, MeetingStatus
+from meetings.schedule.models import CALLED_OFF, Meeting, MeetingStatus
 
 HORIZON_MONTHS = 24
 # How long after its last meeting a body counts as overdue: its cadence, with some slack.
@@ -31,7 +31,6 @@ OVERDUE_AFTER_MONTHS = {
     Cadence.BIENNIAL: 30,
     Cadence.EVERY_2_TO_3_YEARS: 36,
 }
-NOT_HAPPENING = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
 
 
 @dataclass(frozen=True)
@@ -157,7 +156,7 @@ def _visible_meetings(viewer: Principal, body_ids: list[int]) -> sa.Select:
         .join(Mechanism, Body.mechanism_id == Mechanism.id)
         .where(
             Meeting.body_id.in_(body_ids),
-            Meeting.status.not_in([s.value for s in NOT_HAPPENING]),
+            Meeting.status.not_in([s.value for s in CALLED_OFF]),
             meeting_visible(viewer),
         )
     )

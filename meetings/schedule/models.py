@@ -50,6 +50,10 @@ STATUS_LABELS = {
 }
 
 
+# A meeting that will not take place on its dates: it neither clashes nor counts as held.
+CALLED_OFF = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+
 class Meeting(TimestampMixin, db.Model):
     __tablename__ = "meeting"
     __table_args__ = (
@@ -132,7 +136,7 @@ class Meeting(TimestampMixin, db.Model):
     def has_begun(self, today: date | None = None) -> bool:
         """Held or under way: neither cancelled nor postponed, and its first day has come at
         the venue (or on `today`)."""
-        if self.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED):
+        if self.status in CALLED_OFF:
             return False
         if self.status is MeetingStatus.HELD:
             return True
