@@ -32,6 +32,7 @@ from meetings.core.ids import MAX_ID
 from meetings.core.models import utc_today
 from meetings.documents.files import ALLOWED_TEXT
 from meetings.documents.schemas import DocumentLinkSchema, MeetingLinkSchema, Visible
+from meetings.mechanisms.schemas import ProgrammeAreaLinkSchema
 
 DUE = {
     "description": "ISO 8601 to its precision: 2012-12-31 (day), 2026-06 (month), 2025 (year); "
@@ -101,12 +102,6 @@ class ActionLinkSchema(ma.Schema):
     url = ma.fields.Function(action_url)
     item = ma.fields.String()
     title = ma.fields.String()
-
-
-class ProgrammeAreaLinkSchema(ma.Schema):
-    id = ma.fields.Integer()
-    code = ma.fields.String()
-    name = ma.fields.String()
 
 
 class LeadSchema(ma.Schema):

@@ -169,6 +169,7 @@ class NextMeetingPlan:
     title: str
     start: PartialDate | None
     timezone: str
+    programme_area_ids: list[int]  # the last meeting's
 
 
 def plan_next_meeting(body: Body, today: date) -> NextMeetingPlan:
@@ -183,4 +184,5 @@ def plan_next_meeting(body: Body, today: date) -> NextMeetingPlan:
         title=default_title(body, number),
         start=start,
         timezone=timezone,
+        programme_area_ids=[a.id for a in last.programme_areas] if last else [],
     )

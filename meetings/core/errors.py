@@ -16,7 +16,11 @@ def _http_error(error: HTTPException):
         return api.json_error(error)
     template = f"errors/{error.code}.html" if error.code in (400, 403, 404, 405, 413) else None
     page = render_template(
-        template or "errors/generic.html", error=error, default_forbidden=Forbidden.description
+        template or "errors/generic.html",
+        error=error,
+        default_forbidden=Forbidden.description,
+        # A description other than the class's own was written for this case: it says why.
+        own_description=error.description if error.description != type(error).description else None,
     )
     return page, error.code
 

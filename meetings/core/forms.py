@@ -1,8 +1,9 @@
 """Form fields and validators shared by every domain's forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from meetings.core.countries import is_country
 from meetings.core.dates import PartialDate
@@ -41,6 +42,17 @@ def country_code(form, field) -> None:
         raise ValidationError(
             f"Unknown country {field.data!r}: use an ISO 3166 alpha-2 code such as TH."
         )
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (styled by ul.checkboxes)."""
+
+    widget = ListWidget(html_tag="ul", prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("class", "checkboxes")
+        return super().__call__(**kwargs)
 
 
 class ReaderTimezoneForm(FlaskForm):

@@ -22,6 +22,14 @@ class MemberStateSchema(ma.Schema):
     name = ma.fields.String()
 
 
+class ProgrammeAreaLinkSchema(ma.Schema):
+    """An area named where it is used (an action's, a meeting's)."""
+
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
 class ProgrammeAreaSchema(ma.Schema):
     id = ma.fields.Integer()
     url = ma.fields.Method("_url")

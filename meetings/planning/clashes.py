@@ -151,8 +151,8 @@ class Pair:
 
 
 def clashes_among(meetings: list[Meeting], days: int | None = None) -> list[Pair]:
-    """The pairs of these meetings (a person's own) that overlap or fall within the window;
-    a person's meetings are few, so they are compared in Python."""
+    """The pairs of these meetings that overlap or fall within the window, sorted by start and
+    compared in Python; two meetings held in conjunction side by side are not a clash."""
     days = window_days() if days is None else days
     dated = sorted(
         (
@@ -167,7 +167,11 @@ def clashes_among(meetings: list[Meeting], days: int | None = None) -> list[Pair
         for second in dated[i + 1 :]:
             if (second.start_date - first.end_date).days > days:
                 break  # sorted by start: the later ones are further still
-            pairs.append(Pair(first, second, _gap(first, second)))
+            gap = _gap(first, second)
+            conjoined = first.held_with_id == second.id or second.held_with_id == first.id
+            if conjoined and gap <= 1:
+                continue  # held in conjunction, side by side: as planned
+            pairs.append(Pair(first, second, gap))
     return pairs
 
 

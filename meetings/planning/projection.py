@@ -20,8 +20,9 @@ from meetings.bodies.cadence import STEP_MONTHS
 from meetings.bodies.models import Body, Cadence
 from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.extensions import db
-from meetings.mechanisms.models import Mechanism, MemberState
-from meetings.schedule.models import CALLED_OFF, Meeting, MeetingStatus
+from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
+from meetings.schedule.models import CALLED_OFF, Meeting, MeetingStatus, meeting_programme_area
+from meetings.themes.models import Theme
 
 HORIZON_MONTHS = 24
 # How long after its last meeting a body counts as overdue: its cadence, with some slack.
@@ -110,12 +111,46 @@ class PlanFilter:
     mechanism_id: int | None = None
     body_id: int | None = None
     country: str | None = None  # bodies of the mechanisms this member state belongs to
+    # Meetings on these programme areas (an area with its sub-areas, or a theme's areas), and
+    # the bodies that have held or scheduled such meetings.
+    area_ids: tuple[int, ...] = ()
 
 
-def project(viewer: Principal, today: date, f: PlanFilter = PlanFilter()) -> Projection:
-    """The next HORIZON_MONTHS months from this one, for the bodies the viewer may see."""
+def areas_chosen(
+    area: ProgrammeArea | None, theme: Theme | None, offered: dict[int, ProgrammeArea]
+) -> tuple[int, ...]:
+    """The programme areas a filter stands for: an area with its sub-areas, a theme's areas
+    with theirs, or those on both when both are chosen; only among the areas `offered` (those
+    of the mechanisms the viewer may see). (0,) when nothing is on both: no meeting matches."""
+    if area is None and theme is None:
+        return ()
+    wanted: set[int] | None = None
+    if area is not None:
+        wanted = _with_sub_areas(area.id, offered)
+    if theme is not None:
+        on_theme = set().union(*(_with_sub_areas(a.id, offered) for a in theme.areas))
+        wanted = on_theme if wanted is None else wanted & on_theme
+    return tuple(sorted(wanted)) if wanted else (0,)
+
+
+def _with_sub_areas(area_id: int, offered: dict[int, ProgrammeArea]) -> set[int]:
+    if area_id not in offered:
+        return set()
+    found, grew = {area_id}, True
+    while grew:
+        below = {a.id for a in offered.values() if a.parent_id in found} - found
+        found |= below
+        grew = bool(below)
+    return found
+
+
+def project(
+    viewer: Principal, today: date, f: PlanFilter = PlanFilter(), until: date | None = None
+) -> Projection:
+    """From this month to `until` (the first month left out; HORIZON_MONTHS ahead by default),
+    for the bodies the viewer may see."""
     start = today.replace(day=1)
-    horizon_end = add_months(start, HORIZON_MONTHS)  # the first month after the horizon
+    horizon_end = max(until or add_months(start, HORIZON_MONTHS), add_months(start, 1))
     bodies = _bodies(viewer, f)
     ids = [b.id for b in bodies]
     plans = {b.id: BodyPlan(b) for b in bodies}
@@ -128,7 +163,7 @@ def project(viewer: Principal, today: date, f: PlanFilter = PlanFilter()) -> Pro
     ordered = sorted(
         plans.values(), key=lambda p: (p.body.mechanism.name.casefold(), p.body.name.casefold())
     )
-    return Projection(start, add_months(start, HORIZON_MONTHS - 1), ordered)
+    return Projection(start, add_months(horizon_end, -1), ordered)
 
 
 def _bodies(viewer: Principal, f: PlanFilter) -> list[Body]:
@@ -146,7 +181,17 @@ def _bodies(viewer: Principal, f: PlanFilter) -> list[Body]:
     if f.country is not None:
         members = sa.select(MemberState.mechanism_id).where(MemberState.country_code == f.country)
         stmt = stmt.where(Body.mechanism_id.in_(members))
+    if f.area_ids:
+        stmt = stmt.where(Body.id.in_(sa.select(Meeting.body_id).where(on_areas(f.area_ids))))
     return list(db.session.scalars(stmt).unique())
+
+
+def on_areas(area_ids: tuple[int, ...]) -> sa.ColumnElement[bool]:
+    """Meetings tagged with any of these programme areas."""
+    tagged = sa.select(meeting_programme_area.c.meeting_id).where(
+        meeting_programme_area.c.programme_area_id.in_(area_ids)
+    )
+    return Meeting.id.in_(tagged)
 
 
 def _visible_meetings(viewer: Principal, body_ids: list[int]) -> sa.Select:

@@ -7,26 +7,13 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from meetings.core.forms import choices, country_code
+from meetings.core.forms import CheckboxesField, choices, country_code
 from meetings.registrations.models import CATEGORY_LABELS, DELEGATION_ROLE_LABELS, Category
-
-
-class CheckboxesField(SelectMultipleField):
-    """Several choices as a list of checkboxes (styled by ul.checkboxes)."""
-
-    widget = ListWidget(html_tag="ul", prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def __call__(self, **kwargs):
-        kwargs.setdefault("class", "checkboxes")
-        return super().__call__(**kwargs)
 
 
 class RegistrationSettingsForm(FlaskForm):

@@ -96,7 +96,8 @@ def create(data: dict):
 @blp.response(200, MeetingDetailSchema)
 def update(meeting: Meeting, changes: dict):
     """Change a meeting (its body's staff); fields left out keep their values."""
-    values = patched(meeting, MeetingPatchSchema(), changes)
+    areas = [a.id for a in meeting.programme_areas]
+    values = patched(meeting, MeetingPatchSchema(), changes, programme_area_ids=areas)
     return saved(lambda: services.update_meeting(meeting, **values))
 
 

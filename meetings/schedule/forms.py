@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from meetings.core.forms import (
+    CheckboxesField,
     PartialDateField,
     choices,
     country_code,
@@ -62,6 +63,11 @@ class MeetingForm(FlaskForm):
     venue = StringField("Venue", validators=[Length(max=300)])
     host = StringField("Host", validators=[Length(max=300)])
     held_with_id = SelectField("Held in conjunction with", coerce=lambda v: int(v) if v else None)
+    programme_area_ids = CheckboxesField(
+        "Programme areas",
+        coerce=int,
+        description="What the meeting works on; the planning calendar filters by them.",
+    )
     description = TextAreaField("Description")
     # The clashes the person was shown (planning.clashes.fingerprint): saving again with the
     # same ones is saving anyway.

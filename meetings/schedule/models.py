@@ -14,6 +14,7 @@ from meetings.core.models import TimestampMixin, UTCDateTime, enum_column, utcno
 from meetings.core.timezones import in_zone
 from meetings.core.visibility import Visibility
 from meetings.extensions import db
+from meetings.mechanisms.models import ProgrammeArea
 
 
 def new_uid() -> str:
@@ -52,6 +53,21 @@ STATUS_LABELS = {
 
 # A meeting that will not take place on its dates: it neither clashes nor counts as held.
 CALLED_OFF = (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+
+# The programme areas a meeting works on (of its own mechanism): a Green Envoys training on
+# Component 1, a CAECF on biodiversity. The planning calendar filters by them.
+meeting_programme_area = sa.Table(
+    "meeting_programme_area",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "programme_area_id",
+        sa.ForeignKey("programme_area.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class Meeting(TimestampMixin, db.Model):
@@ -114,6 +130,11 @@ class Meeting(TimestampMixin, db.Model):
     # Meetings held in conjunction with this one (the AJMDEC held with an AMME).
     companions: Mapped[list["Meeting"]] = relationship(
         back_populates="held_with", passive_deletes=True, order_by="Meeting.start_date"
+    )
+    programme_areas: Mapped[list[ProgrammeArea]] = relationship(
+        secondary=meeting_programme_area,
+        order_by=(ProgrammeArea.position, ProgrammeArea.id),
+        passive_deletes=True,
     )
     sessions: Mapped[list["Session"]] = relationship(
         back_populates="meeting",

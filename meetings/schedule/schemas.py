@@ -19,6 +19,7 @@ from meetings.core.api import (
 from meetings.core.countries import country_name
 from meetings.core.dates import DatePrecision, iso_bound
 from meetings.core.timezones import in_zone
+from meetings.mechanisms.schemas import ProgrammeAreaLinkSchema
 from meetings.schedule.models import Meeting, MeetingFormat, MeetingStatus, Session, SessionKind
 from meetings.schedule.services import label
 
@@ -106,6 +107,10 @@ class MeetingSchema(BodyLinksMixin, ma.Schema):
 
 
 class MeetingDetailSchema(MeetingSchema):
+    programme_areas = ma.fields.List(
+        ma.fields.Nested(ProgrammeAreaLinkSchema),
+        metadata={"description": "What it works on, of its mechanism's areas"},
+    )
     # Only the sessions the reader may see; documented as the list of Session it is.
     sessions = ma.fields.Method(
         "_sessions",
@@ -162,6 +167,10 @@ class MeetingInputSchema(InputSchema):
     format = ma.fields.Enum(MeetingFormat, by_value=True, allow_none=True)
     status = ma.fields.Enum(MeetingStatus, by_value=True)
     held_with_id = record_id(allow_none=True)
+    programme_area_ids = ma.fields.List(
+        record_id(),
+        metadata={"description": "Ids of its mechanism's programme areas; all replaced"},
+    )
     source = ma.fields.String()
     visibility = visibility_field(meeting_level=True)
 

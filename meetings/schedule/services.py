@@ -15,9 +15,10 @@ from meetings.core.countries import is_country
 from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.core.persistence import flush_or_raise
 from meetings.core.timezones import WallClockError, in_zone, is_timezone, local_to_utc
-from meetings.core.validation import parse_choice, raise_if, require
+from meetings.core.validation import parse_choice, raise_if, require, whole_number_or_invalid
 from meetings.core.visibility import clean_visibility
 from meetings.extensions import db
+from meetings.mechanisms.models import ProgrammeArea
 from meetings.schedule.models import (
     FORMAT_LABELS,
     STATUS_LABELS,
@@ -233,6 +234,8 @@ def _clean(body: Body, fields: dict[str, Any]) -> tuple[dict, PartialDate | None
     values["visibility"], values["bad_visibility"] = clean_visibility(
         fields.get("visibility"), meeting_level=True
     )
+    if "programme_area_ids" in fields:  # left out (a PATCH without it): kept as they are
+        values["programme_area_ids"] = fields["programme_area_ids"]
     start, end = fields.get("start"), fields.get("end") or fields.get("start")
     return values, _partial(start), _partial(end)
 
@@ -280,10 +283,43 @@ def _validate(meeting: Meeting, body: Body, v: dict, start: Any, end: Any) -> No
     require(errors, "status", v["status"] is not None, "Choose a status.")
     problem = v.pop("bad_visibility")
     require(errors, "visibility", problem is None, problem or "")
+    if "programme_area_ids" in v:
+        v["programme_areas"] = _programme_areas(errors, body, v.pop("programme_area_ids"))
     if not errors and isinstance(start, PartialDate):
         _validate_sessions_fit(errors, meeting, start, end)
         _validate_held_with(errors, meeting, v["held_with_id"])
     raise_if(errors)
+
+
+def _programme_areas(errors: dict, body: Body, ids: Any) -> list[ProgrammeArea]:
+    """The areas named by id, each of the body's own mechanism."""
+    wanted = []
+    for value in ids or ():
+        number = whole_number_or_invalid(value)
+        if number is None:
+            continue
+        if not isinstance(number, int):
+            require(
+                errors, "programme_area_ids", False, f"No such programme area {str(value)[:40]!r}."
+            )
+            return []
+        wanted.append(number)
+    found = {
+        a.id: a
+        for a in db.session.scalars(sa.select(ProgrammeArea).where(ProgrammeArea.id.in_(wanted)))
+    }
+    mechanism = body.mechanism
+    for number in wanted:
+        area = found.get(number)
+        require(errors, "programme_area_ids", area is not None, f"No such programme area {number}.")
+        if area is not None:
+            require(
+                errors,
+                "programme_area_ids",
+                area.mechanism_id == mechanism.id,
+                f"{area.code} {area.name} is not a programme area of {mechanism.short_name}.",
+            )
+    return [found[n] for n in dict.fromkeys(wanted) if n in found]
 
 
 def _validate_dates(errors: dict, start: Any, end: Any) -> None:

@@ -128,6 +128,7 @@ def meeting_schedule_next(slug: str):
         form.number.data, form.title.data = plan.number, plan.title
         form.start.data, form.timezone.data = plan.start, plan.timezone
         form.status.data = MeetingStatus.PLANNED.value
+        form.programme_area_ids.data = plan.programme_area_ids
     _held_with_choices(form, body)
     meeting, clashes = _save_meeting(form, lambda values: services.create_meeting(body, **values))
     if meeting:
@@ -149,6 +150,7 @@ def meeting_edit(meeting_id: int):
     form = MeetingForm(obj=meeting if request.method == "GET" else None)
     if request.method == "GET":
         form.start.data, form.end.data = meeting.start, meeting.end
+        form.programme_area_ids.data = [a.id for a in meeting.programme_areas]
     _held_with_choices(form, meeting.body, exclude=meeting)
     before = _when(meeting)
     saved, clashes = _save_meeting(
@@ -274,3 +276,6 @@ def _held_with_choices(form: MeetingForm, body, exclude: Meeting | None = None) 
     form.held_with_id.choices = choices(
         [("", "—"), *((m.id, f"{m.title} ({m.dates_label})") for m in others)]
     )
+    form.programme_area_ids.choices = [
+        (a.id, f"{a.code} {a.name}") for a in body.mechanism.programme_areas
+    ]

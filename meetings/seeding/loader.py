@@ -45,7 +45,7 @@ class SeedReport:
     )
 
     def count(self, kind: str) -> None:
-        self.added[kind] += 1
+        self.added[kind] = self.added.get(kind, 0) + 1  # an uncommon kind shows when it occurs
 
     def __str__(self) -> str:
         if not any(self.added.values()):
@@ -115,9 +115,15 @@ def _link_conjunction(body: Body, item: dict) -> None:
 
 def _meeting(body: Body, item: dict, report: SeedReport) -> None:
     start, end = _dates(item["dates"])
-    if _existing_meeting(body, item, start) is not None:
+    areas = _area_ids(body, item.get("programme_areas", []))
+    existing = _existing_meeting(body, item, start)
+    if existing is not None:
+        if areas and not existing.programme_areas:  # tagged in a later version of the seed
+            existing.programme_areas = [a for a in body.mechanism.programme_areas if a.id in areas]
+            report.count("meetings given programme areas")
         return
-    fields = {**MEETING_DEFAULTS, **item, "start": start, "end": end}
+    fields = {**MEETING_DEFAULTS, **item, "start": start, "end": end, "programme_area_ids": areas}
+    fields.pop("programme_areas", None)
     fields["country_code"] = fields.pop("country", None)
     fields.pop("dates")
     held_with = fields.pop("held_with", None)
@@ -125,6 +131,12 @@ def _meeting(body: Body, item: dict, report: SeedReport) -> None:
         fields["held_with_id"] = _find_meeting(held_with["body"], held_with["number"]).id
     create_meeting(body, **fields)
     report.count("meetings")
+
+
+def _area_ids(body: Body, codes: list) -> list[int]:
+    """The ids of the mechanism's areas by their codes; an unknown code is a seed error."""
+    by_code = {a.code: a.id for a in body.mechanism.programme_areas}
+    return [by_code[str(code)] for code in codes]
 
 
 def _dates(text: Any) -> tuple[PartialDate, PartialDate]:

@@ -296,7 +296,10 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "planning_api.clashes": {"GET": Expect("manage", "meeting")},
     # The planning calendar: for everyone, of the bodies they may see.
     "planning.index": {"GET": Expect("open")},
+    "planning.year": {"GET": Expect("open")},
+    "planning.month": {"GET": Expect("open")},
     "planning_api.projection": {"GET": Expect("open")},
+    "planning_api.calendar": {"GET": Expect("open")},
     # Themes: the vocabulary is public; what a theme lists is what the reader may see.
     "themes.index": {"GET": Expect("open")},
     "themes.detail": {"GET": Expect("open")},
@@ -632,6 +635,8 @@ def _url(app: Flask, endpoint: str, thing: Thing | None) -> str:
             values[name] = "csv"
         elif name == "filename":
             values[name] = (objs["file"] if "file" in objs else objs["attachment"]).filename
+        elif name in ("year", "month"):  # the planning calendar's
+            values[name] = 2026 if name == "year" else 9
         elif name == "slug" and endpoint.startswith("themes"):
             values[name] = THEME
         elif name == "slug":

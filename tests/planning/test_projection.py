@@ -68,7 +68,7 @@ def test_the_page_lists_months_and_overdue_bodies_in_fixed_statements(client, w)
             more = client.get("/planning").text
     assert len(many) == len(few)
     assert "Bodies overdue for a meeting (1)" in page and "Last met December 2019." in page
-    assert '<th scope="row">September 2027</th>' in page
+    assert '<th scope="row"><a href="/planning/2027/9">September 2027</a></th>' in page
     assert "November 2026" in page and "October 2028" in page and "November 2028" not in page
     assert "X7" in more
     unknown = client.get("/planning?mechanism=nowhere&body=x&country=zz").text
