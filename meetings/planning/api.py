@@ -191,6 +191,10 @@ class CalendarSchema(ma.Schema):
     start = ma.fields.Function(lambda w: w.first_day.strftime("%Y-%m"))
     end = ma.fields.Function(lambda w: w.last_day.strftime("%Y-%m"))
     months = ma.fields.List(ma.fields.Nested(CalendarMonthSchema))
+    year_only = ma.fields.List(
+        ma.fields.Nested(CalendarEntrySchema),
+        metadata={"description": "Meetings in the window known only to their year"},
+    )
 
 
 @blp.get("/planning/calendar")

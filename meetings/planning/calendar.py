@@ -69,7 +69,7 @@ class MonthPlan:
 
     @property
     def undated(self) -> list[Entry]:
-        """Meetings in the month whose days are not fixed (known to the month or the year)."""
+        """Meetings in the month whose days are not fixed (known to the month)."""
         return [e for e in self.entries if not e.fixed_days]
 
     @property
@@ -116,6 +116,8 @@ class Window:
     first_day: date
     months: list[MonthPlan]
     projection: Projection
+    # Meetings known only to their year ("2019"): in the window, but in none of its months.
+    year_only: list[Entry] = field(default_factory=list)
 
     @property
     def last_day(self) -> date:
@@ -124,6 +126,10 @@ class Window:
     @property
     def clash_count(self) -> int:
         return len({e.meeting.id for m in self.months for e in m.entries if e.clashes})
+
+    @property
+    def meeting_count(self) -> int:
+        return sum(len(m.entries) for m in self.months) + len(self.year_only)
 
 
 def window(viewer: Principal, today: date, f: PlanFilter, first_month: date, months: int) -> Window:
@@ -141,14 +147,18 @@ def window(viewer: Principal, today: date, f: PlanFilter, first_month: date, mon
             if first <= e.month < after:
                 expected.setdefault(e.month, []).append(e)
     by_month: dict[date, list[Entry]] = {}
+    year_only = []
     for meeting in shown:
+        if meeting.date_precision is DatePrecision.YEAR:
+            year_only.append(Entry(meeting))
+            continue
         month = max(meeting.start_date, first).replace(day=1)
         by_month.setdefault(month, []).append(Entry(meeting, clashes.get(meeting.id, [])))
     plans, month = [], first
     while month < after:
         plans.append(MonthPlan(month, by_month.get(month, []), expected.get(month, [])))
         month = add_months(month, 1)
-    return Window(first, plans, projection)
+    return Window(first, plans, projection, year_only)
 
 
 def _meetings(

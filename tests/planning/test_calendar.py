@@ -50,6 +50,7 @@ def w(app):
         x["nfp"] = factories.meeting(nfp, number=5, title="NFP-5", start="2027-09", end="")
         factories.meeting(som, number=30, title="SOM-30", start="2026-09-02", end="2026-09-03",
                           status="held")  # fmt: skip
+        factories.meeting(nfp, title="Expert talks", start="2027", end="")  # a year only
         factories.meeting(nfp, number=6, title="NFP-6 (cancelled)", start="2027-09-07",
                           end="2027-09-07", status="cancelled")  # fmt: skip
         return x
@@ -119,6 +120,10 @@ def test_the_year_view_lists_every_month_with_expected_meetings(client, w):
     assert "SOM expected" in september and "AMME expected" in september
     assert "NFP expected" not in _text(page)  # ad hoc: nothing is expected
     assert "Printing this page gives the year on paper." in page
+    in_2027 = client.get("/planning/2027").text
+    known_to_year = _text(in_2027.split('id="year-only-title"')[1].split("</section>")[0])
+    assert "Expert talks" in known_to_year
+    assert "Expert talks" not in _text(in_2027.split('id="m1"')[1])  # in no month
     # A past year shows what took place, and expects nothing.
     assert "SOM-30" in past and "expected" not in _text(past.split('class="year-grid"')[1])
 
