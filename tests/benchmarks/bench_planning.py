@@ -1,5 +1,5 @@
 """Planning across mechanisms (`make bench`): clash detection for one meeting against 50,000
-meetings, and the planning page and API over 24 months with the seed history and 5,000
+meetings, and the planning pages (24 months, a year, a month) and API with the seed history and 5,000
 generated meetings. Run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 
 Reports the median time, the SQL statements run, and the database's plan of the clash query
@@ -106,7 +106,15 @@ def test_planning_page_with_5000_meetings(benchmark, app, client):
     today = date.today()
     _generate(bodies, PAGE_VOLUME, today - timedelta(days=PAGE_VOLUME // 2), 1)
     backend = db.engine.dialect.name
-    for url in ("/planning", "/api/v1/planning"):
+    urls = (
+        "/planning",
+        f"/planning/{today.year}",
+        f"/planning/{today.year}/{today.month}",
+        "/planning?theme=air-pollution",
+        "/api/v1/planning",
+        "/api/v1/planning/calendar?months=24",
+    )
+    for url in urls:
         with count_queries() as statements:
             assert client.get(url).status_code == 200
         ms = _median_ms(lambda u=url: client.get(u))
