@@ -212,46 +212,51 @@ def _shared_states(a: Mechanism, b: Mechanism) -> tuple[str, ...]:
 def _people_at_both(meeting: Meeting, others: list[Meeting]) -> dict[int, set[str]]:
     """Per other meeting, the names of people expected at both: listed as participants or
     registered (holding a seat: confirmed or awaiting approval) at both, or National Focal
-    Points in both mechanisms."""
+    Points in both mechanisms. A person is known by their email address, so a registration
+    made without an account meets the same person's account elsewhere."""
     ids = [m.id for m in others]
+    email = sa.func.lower(User.email)
     expected = sa.union(
-        sa.select(Participant.meeting_id, Participant.user_id),
-        sa.select(Registration.meeting_id, Registration.user_id).where(
-            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING]),
-            Registration.user_id.is_not(None),
+        sa.select(Participant.meeting_id, email.label("email"), User.name.label("name")).join(
+            User, Participant.user_id == User.id
         ),
+        sa.select(
+            Registration.meeting_id,
+            sa.func.lower(Registration.email).label("email"),
+            sa.func.coalesce(User.name, Registration.name).label("name"),
+        )
+        .outerjoin(User, Registration.user_id == User.id)
+        .where(Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING])),
     ).subquery()
-    at: dict[int, set[int]] = {}
+    at: dict[int, set[str]] = {}
+    names: dict[str, str] = {}
     if meeting.id is not None:
         rows = db.session.execute(
-            sa.select(expected.c.meeting_id, expected.c.user_id).where(
+            sa.select(expected.c.meeting_id, expected.c.email, expected.c.name).where(
                 expected.c.meeting_id.in_([meeting.id, *ids])
             )
         )
-        for meeting_id, user_id in rows:
-            at.setdefault(meeting_id, set()).add(user_id)
+        for meeting_id, address, name in rows:
+            at.setdefault(meeting_id, set()).add(address)
+            names[address] = names.get(address) or name
     mechanism_of = {m.id: m.body.mechanism_id for m in others}
     wanted = {meeting.body.mechanism_id, *mechanism_of.values()}
-    nfps: dict[int, set[int]] = {}  # mechanism id: users who are NFPs in it
-    for user_id, mechanism_id in db.session.execute(
-        sa.select(RoleAssignment.user_id, RoleAssignment.mechanism_id).where(
-            RoleAssignment.role == Role.NFP, RoleAssignment.mechanism_id.in_(wanted)
-        )
+    nfps: dict[int, set[str]] = {}  # mechanism id: the addresses of its NFPs
+    for address, name, mechanism_id in db.session.execute(
+        sa.select(email, User.name, RoleAssignment.mechanism_id)
+        .join(User, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == Role.NFP, RoleAssignment.mechanism_id.in_(wanted))
     ):
-        nfps.setdefault(mechanism_id, set()).add(user_id)
+        nfps.setdefault(mechanism_id, set()).add(address)
+        names[address] = names.get(address) or name
     mine = at.get(meeting.id, set())
     my_nfps = nfps.get(meeting.body.mechanism_id, set())
     both = {
         m.id: (mine & at.get(m.id, set())) | (my_nfps & nfps.get(mechanism_of[m.id], set()))
         for m in others
     }
-    user_ids = set().union(*both.values())
-    if not user_ids:
-        return {}
-    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(user_ids)))
-    names = {user_id: name for user_id, name in rows}
     return {
-        other: {names.get(u) or UNNAMED_PERSON for u in users}
-        for other, users in both.items()
-        if users
+        other: {names.get(a) or UNNAMED_PERSON for a in addresses}
+        for other, addresses in both.items()
+        if addresses
     }

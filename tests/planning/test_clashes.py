@@ -13,6 +13,7 @@ from meetings.extensions import db
 from meetings.participants.services import add_participant
 from meetings.planning.clashes import clashes_of, near, near_query
 from meetings.registrations import services as registrations
+from meetings.registrations.models import Category, Registration, RegistrationStatus
 from meetings.schedule.models import Meeting
 from tests import factories
 from tests.conftest import sign_in
@@ -226,3 +227,35 @@ def test_a_postponed_conjunction_meeting_is_not_a_clash(w):
     linked = factories.meeting(w["dialogue"], number=8, title="8th AJMDEC", start="2028-09-03",
                                end="2028-09-03", held_with_id=postponed.id)  # fmt: skip
     assert clashes_of(linked, principal_for(w["sec"])) == []
+
+
+def test_a_registration_made_without_an_account_is_the_same_person_by_email(w):
+    dialogue = factories.meeting(w["dialogue"], number=4, title="4th AJMDEC", start="2027-09-06",
+                                 end="2027-09-08")  # fmt: skip
+    lee = factories.user(name="Mr Lee", email="lee@example.org")
+    add_participant(w["som27"], lee.email)
+    for address, name, status in (
+        ("LEE@example.org", "Lee (typed on the form)", RegistrationStatus.CONFIRMED),
+        ("kim@example.org", "Ms Kim", RegistrationStatus.DECLINED),  # holds no seat
+    ):
+        db.session.add(
+            Registration(
+                meeting_id=dialogue.id,
+                email=address,
+                name=name,
+                category=Category.OBSERVER,
+                status=status,
+            )
+        )
+    db.session.add(
+        Registration(
+            meeting_id=w["som27"].id,
+            email="kim@example.org",
+            name="Ms Kim",
+            category=Category.OBSERVER,
+            status=RegistrationStatus.CONFIRMED,
+        )
+    )
+    db.session.commit()
+    (clash,) = clashes_of(dialogue, principal_for(w["sec"]))
+    assert clash.people == ("Mr Lee",)  # the account's name; Ms Kim was declined at one
