@@ -16,7 +16,7 @@ from meetings.documents.models import Document
 from meetings.documents.services import visible_documents_query
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism, ProgrammeArea
-from meetings.schedule.models import Meeting
+from meetings.schedule.models import Meeting, meeting_programme_area
 from meetings.search.models import SearchEntry
 from meetings.search.query import matching_any
 from meetings.search.terms import query_words
@@ -64,7 +64,7 @@ def theme_view(theme: Theme, viewer: Principal) -> ThemeView:
         theme=theme,
         areas=areas,
         actions=_actions(viewer, [a.id for a in areas]),
-        meetings=_meetings(viewer, phrases),
+        meetings=_meetings(viewer, phrases, [a.id for a in areas]),
         documents=_documents(viewer, phrases),
     )
 
@@ -85,15 +85,23 @@ def _actions(viewer: Principal, area_ids: list[int]) -> Listed:
     return Listed(list(items), _count(stmt))
 
 
-def _meetings(viewer: Principal, phrases: list[list[str]]) -> Listed:
+def _meetings(viewer: Principal, phrases: list[list[str]], area_ids: list[int]) -> Listed:
+    """Meetings found by the theme's words, or tagged with its areas or their sub-areas."""
     matched = sa.select(SearchEntry.meeting_id).where(
         matching_any(phrases, whole_below=WHOLE_BELOW)
+    )
+    below = sa.select(ProgrammeArea.id).where(ProgrammeArea.parent_id.in_(area_ids))
+    tagged = sa.select(meeting_programme_area.c.meeting_id).where(
+        sa.or_(
+            meeting_programme_area.c.programme_area_id.in_(area_ids),
+            meeting_programme_area.c.programme_area_id.in_(below),
+        )
     )
     stmt = (
         sa.select(Meeting)
         .join(Body, Meeting.body_id == Body.id)
         .join(Mechanism, Body.mechanism_id == Mechanism.id)
-        .where(meeting_visible(viewer), Meeting.id.in_(matched))
+        .where(meeting_visible(viewer), sa.or_(Meeting.id.in_(matched), Meeting.id.in_(tagged)))
     )
     ordered = stmt.options(joinedload(Meeting.body).joinedload(Body.mechanism)).order_by(
         Meeting.start_date.desc(), Meeting.id.desc()

@@ -58,7 +58,7 @@ def w(app):
     )
     hb = factories.body(hidden, slug="hb", short_name="HB")
     factories.meeting(hb, number=1, title="Secret haze talks", start="2026-03-02", end="2026-03-02")
-    return {"m": m, "som": som}
+    return {"m": m, "som": som, "dust": dust}
 
 
 def test_a_theme_lists_what_the_reader_may_see_on_it(client, w):
@@ -90,3 +90,10 @@ def test_a_theme_page_runs_a_fixed_number_of_statements(client, w):
     with count_queries() as many:
         client.get("/themes/air-pollution")
     assert len(many) == len(few)
+
+
+def test_a_meeting_tagged_with_a_theme_area_is_on_the_theme_without_its_words(client, w):
+    factories.meeting(w["som"], number=5, title="NEACAP working group", start="2026-07-02",
+                      end="2026-07-02", programme_area_ids=[w["dust"].id])  # fmt: skip
+    page = client.get("/themes/air-pollution").text
+    assert "Meetings (3)" in page and "NEACAP working group" in page
