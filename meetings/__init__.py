@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from meetings.access import templating as access_templating
 from meetings.accounts import cli as accounts_cli
@@ -22,9 +23,10 @@ from meetings.bodies import views as bodies_views
 from meetings.calendars import subscription_views
 from meetings.calendars import views as calendars_views
 from meetings.config import default_config
-from meetings.core import after_commit, errors, ids, input_guard, security, templating
+from meetings.core import after_commit, errors, health, ids, input_guard, security, templating
 from meetings.core import views as core_views
 from meetings.core.api import document_security
+from meetings.core.services_check import is_production, missing_settings
 from meetings.documents import api as documents_api
 from meetings.documents import file_cleanup, notices, reading
 from meetings.documents import views as documents_views
@@ -60,6 +62,7 @@ SIGNAL_RECEIVERS = (actions_services,)  # due dates that follow a meeting
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = (
     core_views,
+    health,
     schedule_views,
     mechanisms_views,
     bodies_views,
@@ -102,10 +105,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    if is_production() and (problems := missing_settings()):
+        raise SystemExit("Not starting: " + " ".join(problems))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(default_config(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    if hops := app.config.get("PROXY_FIX_HOPS"):
+        # Behind that many reverse proxies: trust their X-Forwarded-For/-Proto/-Host/-Prefix.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
     ids.init_app(app)
     db.init_app(app)

@@ -57,6 +57,8 @@ def default_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

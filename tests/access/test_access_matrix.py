@@ -301,6 +301,9 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "planning_api.projection": {"GET": Expect("open")},
     "planning_api.calendar": {"GET": Expect("open")},
     # Themes: the vocabulary is public; what a theme lists is what the reader may see.
+    # Health and readiness: for load balancers, saying only which part is wrong.
+    "health.healthz": {"GET": Expect("open")},
+    "health.readyz": {"GET": Expect("open")},
     "themes.index": {"GET": Expect("open")},
     "themes.detail": {"GET": Expect("open")},
     "themes_api.list_all": {"GET": Expect("open")},
