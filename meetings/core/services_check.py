@@ -19,7 +19,7 @@ PRODUCTION = "production"
 
 # What a production deployment must set (the embedded defaults are for one machine only).
 REQUIRED_IN_PRODUCTION = {
-    "SECRET_KEY": "the key that signs sessions and links (at least 32 characters)",
+    "SECRET_KEY": "the key that signs sessions and links (at least 32 characters)",  # nosec B105  # a description, not a key
     "DATABASE_URL": "the PostgreSQL database (postgresql://user:password@host/name)",
     "CELERY_BROKER_URL": "the broker (redis://host:6379/0 or amqp://user:password@host//)",
     "PUBLIC_BASE_URL": "the address people reach the site at (https://meetings.example.org)",
@@ -112,3 +112,6 @@ def require_production(app: Flask) -> None:
         for check in live_checks(app).values():
             if problem := check():
                 raise SystemExit(f"Not starting: {problem}.")
+        # A server that forks its workers after this (gunicorn's preload) must not hand them
+        # the connection the check opened.
+        db.engine.dispose()
