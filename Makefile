@@ -11,7 +11,7 @@ PORT ?= 5000
 # since they start Celery workers of their own and share the brokers.
 TEST_PROCESSES ?= auto
 
-.PHONY: install run migrate seed test bench format clean
+.PHONY: install run migrate seed test bench load format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/benchmarks/bench_pages.py tests/benchmarks/bench_feeds.py tests/benchmarks/bench_search.py tests/benchmarks/bench_reminders.py tests/benchmarks/bench_planning.py \
 		--benchmark-only --benchmark-columns=min,median,max,rounds \
 		--benchmark-sort=name -o filterwarnings=default
+
+# gunicorn on loopback in production mode (PostgreSQL, Redis) driven by wrk: requests per
+# second and p50/p95/p99 per endpoint (tests/benchmarks/load.py says what it needs).
+load: install
+	$(BIN)/python -m tests.benchmarks.load
 
 format: install
 	$(BIN)/ruff check --fix .

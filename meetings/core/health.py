@@ -1,12 +1,18 @@
-"""/healthz (the database and the broker answer) and /readyz (also: the schema is migrated
-and documents can be stored), for load balancers and orchestrators: JSON, 200 or 503, open to
-everyone and saying only which part is wrong."""
+"""/livez (the process answers: nothing else is checked, so a database outage does not get
+every web process restarted), /healthz (the database and the broker answer) and /readyz
+(also: the schema is migrated and documents can be stored), for load balancers and
+orchestrators: JSON, 200 or 503, open to everyone and saying only which part is wrong."""
 
 from flask import Blueprint, current_app, jsonify
 
 from meetings.core.services_check import live_checks, ready_checks
 
 bp = Blueprint("health", __name__)
+
+
+@bp.get("/livez")
+def livez():
+    return _report({})
 
 
 @bp.get("/healthz")

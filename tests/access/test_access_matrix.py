@@ -302,6 +302,7 @@ EXPECTATIONS: dict[str, dict[str, Expect]] = {
     "planning_api.calendar": {"GET": Expect("open")},
     # Themes: the vocabulary is public; what a theme lists is what the reader may see.
     # Health and readiness: for load balancers, saying only which part is wrong.
+    "health.livez": {"GET": Expect("open")},
     "health.healthz": {"GET": Expect("open")},
     "health.readyz": {"GET": Expect("open")},
     "themes.index": {"GET": Expect("open")},

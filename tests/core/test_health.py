@@ -15,7 +15,7 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 def test_healthy_services_answer_200(client):
-    for url in ("/healthz", "/readyz"):
+    for url in ("/livez", "/healthz", "/readyz"):
         response = client.get(url)
         assert response.status_code == 200, response.json
         assert response.json["status"] == "ok"
@@ -33,6 +33,7 @@ def test_a_broker_that_does_not_answer_is_a_503_naming_it(tmp_path):
             "DOCUMENT_STORAGE_PATH": str(tmp_path / "documents"),
         }
     )
+    assert app.test_client().get("/livez").status_code == 200  # the process itself answers
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     checks = response.json["checks"]
