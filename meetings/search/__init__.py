@@ -1,1 +1,2 @@
-"""Search across documents and meetings, on SQLite (FTS5) and PostgreSQL (full-text search)."""
+"""Search across meetings, sessions, documents, follow-up actions and people, on SQLite
+(FTS5) and PostgreSQL (full-text search)."""

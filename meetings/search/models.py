@@ -1,4 +1,6 @@
-"""The search index: one row of words per document or meeting.
+"""The search index: one row of words per meeting, session, document, follow-up action,
+registration (a person as a meeting's list of participants names them) or account (a
+person by their account's name).
 
 The words are matched by SQLite's FTS5 (virtual table `search_fts`, kept in step with this
 table by triggers) or by PostgreSQL's full-text search (a stored generated column
@@ -11,34 +13,50 @@ alone.
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from meetings.accounts.models import User
+from meetings.actions.models import Action
 from meetings.documents.models import Document
 from meetings.extensions import db
-from meetings.schedule.models import Meeting
+from meetings.registrations.models import Registration
+from meetings.schedule.models import Meeting, Session
 
 FTS_TABLE = "search_fts"
 PG_COLUMN = "terms_vector"
 PG_INDEX = "ix_search_entry_terms_vector"
 
+# What an entry may be of: exactly one of these keys is set.
+KEYS = ("document_id", "meeting_id", "session_id", "action_id", "registration_id", "user_id")
+EXACTLY_ONE = " + ".join(f"(CASE WHEN {key} IS NULL THEN 0 ELSE 1 END)" for key in KEYS) + " = 1"
+
+
+def _key(target: str) -> Mapped[int | None]:
+    return mapped_column(sa.ForeignKey(target, ondelete="CASCADE"), unique=True)
+
 
 class SearchEntry(db.Model):
     __tablename__ = "search_entry"
-    __table_args__ = (
-        sa.CheckConstraint(
-            "(document_id IS NULL) <> (meeting_id IS NULL)", name="one_kind_of_thing"
-        ),
-    )
+    __table_args__ = (sa.CheckConstraint(EXACTLY_ONE, name="one_kind_of_thing"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("document.id", ondelete="CASCADE"), unique=True
-    )
-    meeting_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
-    )
+    document_id: Mapped[int | None] = _key("document.id")
+    meeting_id: Mapped[int | None] = _key("meeting.id")
+    session_id: Mapped[int | None] = _key("session.id")
+    action_id: Mapped[int | None] = _key("follow_up_action.id")
+    # A person: as registered for a meeting, or by the name of their account.
+    registration_id: Mapped[int | None] = _key("registration.id")
+    user_id: Mapped[int | None] = _key("user_account.id")
     terms: Mapped[str] = mapped_column(sa.Text, default="")
 
     document: Mapped[Document | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    session: Mapped[Session | None] = relationship()
+    action: Mapped[Action | None] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        key = next((f"{k}={getattr(self, k)}" for k in KEYS if getattr(self, k)), "new")
+        return f"<SearchEntry {self.id} {key}>"
 
 
 def is_database_only(name: str | None, type_: str, parent_names) -> bool:

@@ -1,24 +1,29 @@
-"""Find documents and meetings by their words and by filters, as the viewer may see them.
+"""Find meetings, sessions, documents and follow-up actions by their words and by filters,
+as the viewer may see them (people: meetings/search/people.py).
 
 Every word of the query must appear, as a word or the start of one ("strat" finds
-"strategic"), in the title, symbol or text of a document, or in the title, theme, place or
-body of a meeting. Results come newest first, so both databases list them in the same order.
+"strategic"), in the title, symbol or text of a document; the title, theme, place or body of
+a meeting; the title, description or room of a session or its meeting's title; the title,
+item, description or lead organisation of an action. Results come newest first (actions: the
+latest due first), so both databases list them in the same order.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from meetings.access.policies import meeting_visible
+from meetings.access.policies import meeting_visible, session_visible
 from meetings.access.principal import Principal
+from meetings.actions.models import Action
+from meetings.actions.queries import ActionFilter, filtered_actions, list_options
 from meetings.bodies.models import Body
 from meetings.documents.models import Document, DocumentFile, DocumentStatus, DocumentType
 from meetings.documents.services import visible_documents_query
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
-from meetings.schedule.models import Meeting
+from meetings.schedule.models import Meeting, Session
 from meetings.search.models import FTS_TABLE, PG_COLUMN, SearchEntry
 from meetings.search.terms import query_words
 
@@ -44,6 +49,14 @@ class SearchFilter:
     def documents_only(self) -> bool:
         """Filters that only documents have: meetings are left out of the results."""
         return bool(self.types or self.statuses or self.language or self.meeting_id)
+
+    @property
+    def has_filters(self) -> bool:
+        """Any filter beside the words (people are found by their names alone)."""
+        return bool(self.mechanism_id or self.body_id or self.year or self.documents_only)
+
+    def year_bounds(self) -> tuple[date, date]:
+        return date(self.year, 1, 1), date(self.year, 12, 31)
 
 
 @dataclass
@@ -161,3 +174,66 @@ def search_meetings(viewer: Principal, f: SearchFilter, page: int, per_page: int
         .offset((page - 1) * per_page)
     )
     return Results(list(db.session.scalars(stmt)), total or 0)
+
+
+def _count(stmt: sa.Select) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+
+
+def search_sessions(viewer: Principal, f: SearchFilter, page: int, per_page: int) -> Results:
+    """Sessions the viewer may see; the year is that of their meeting, as for meetings."""
+    if f.documents_only:
+        return Results()
+    stmt = (
+        sa.select(Session)
+        .join(Meeting, Session.meeting_id == Meeting.id)
+        .join(Body, Meeting.body_id == Body.id)
+        .join(Mechanism, Body.mechanism_id == Mechanism.id)
+        .where(session_visible(viewer))
+    )
+    if f.words:
+        matched = sa.select(SearchEntry.session_id).where(matching_entries(f.words))
+        stmt = stmt.where(Session.id.in_(matched))
+    if f.mechanism_id:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id:
+        stmt = stmt.where(Meeting.body_id == f.body_id)
+    if f.year:
+        first, last = f.year_bounds()
+        stmt = stmt.where(Meeting.start_date <= last, Meeting.end_date >= first)
+    total = _count(stmt)
+    stmt = (
+        stmt.options(
+            contains_eager(Session.meeting)
+            .contains_eager(Meeting.body)
+            .contains_eager(Body.mechanism)
+        )
+        .order_by(Session.starts_at.desc(), Session.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Results(list(db.session.scalars(stmt)), total)
+
+
+def search_actions(viewer: Principal, f: SearchFilter, page: int, per_page: int) -> Results:
+    """Actions of the bodies the viewer may see (as every list of actions); the year is one
+    their due date (or period) falls in. The latest due first, those without a date last."""
+    if f.documents_only:
+        return Results()
+    stmt = filtered_actions(viewer, ActionFilter(mechanism_id=f.mechanism_id, body_id=f.body_id))
+    if f.words:
+        matched = sa.select(SearchEntry.action_id).where(matching_entries(f.words))
+        stmt = stmt.where(Action.id.in_(matched))
+    if f.year:
+        first, last = f.year_bounds()
+        starts = sa.func.coalesce(Action.due_start, Action.due_end)
+        stmt = stmt.where(Action.due_end >= first, starts <= last)
+    total = _count(stmt)
+    stmt = (
+        stmt.order_by(None)
+        .order_by(Action.due_end.desc().nulls_last(), Action.id.desc())
+        .options(*list_options())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return Results(list(db.session.scalars(stmt).unique()), total)

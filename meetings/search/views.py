@@ -1,7 +1,10 @@
-"""The search page: documents and meetings by words and filters.
+"""The search page: meetings, sessions, documents, follow-up actions and people, by words
+and filters.
 
-Anyone may search; each reader finds only what they may see. A filter the page cannot use
-(an unknown type, a year that is not one) is left out and named in a notice, never an error.
+Anyone may search; each reader finds only what they may see. Every kind of result has its
+section, with its count: the page lists the first few of each and links to all of one kind
+(`?kind=actions`), which is paged. A filter the page cannot use (an unknown type or kind, a
+year that is not one) is left out and named in a notice, never an error.
 """
 
 from dataclasses import dataclass, field
@@ -27,15 +30,16 @@ from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.mechanisms.services import SLUG, get_mechanism, list_mechanisms
 from meetings.schedule.models import Meeting
-from meetings.search.query import SearchFilter, search_documents, search_meetings
+from meetings.search.kinds import KIND_LABELS, SEARCHES
+from meetings.search.query import SearchFilter
 from meetings.search.terms import MAX_QUERY_WORDS, words
 
 bp = Blueprint("search", __name__)
-PER_PAGE = 20
+PER_PAGE = 20  # on the page of one kind
+FIRST = 5  # of each kind, on the page of every kind
 MAX_PAGE = 100_000
 MAX_QUERY_CHARS = 500
 YEARS = (1900, 2200)
-PAGE_ARGS = {"documents": "documents_page", "meetings": "meetings_page"}
 
 
 @dataclass
@@ -45,6 +49,7 @@ class Asked:
     filter: SearchFilter
     mechanism: Mechanism | None = None
     body: Body | None = None
+    kind: str | None = None  # one kind of result, paged; None: the first few of every kind
     notices: list[str] = field(default_factory=list)
 
     @property
@@ -57,25 +62,30 @@ class Asked:
         """Words or filters to search by; otherwise the page only shows its form."""
         return bool(self.filter.words) or self.has_filters
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return (self.kind,) if self.kind else tuple(SEARCHES)
+
 
 @bp.get("/search")
 def index():
     p = current_principal()
     asked = read_args(request.args, p)
-    documents = meetings = None
+    sections: list[Section] = []
     seen_meetings: set[int] = set()
     if asked.is_search:
-        documents = _section(p, asked, "documents", search_documents)
-        meetings = _section(p, asked, "meetings", search_meetings)
-        adopted_at = {d.adopted_at_id for d in documents.items} - {None}
+        sections = [_section(p, asked, kind) for kind in asked.kinds]
+        adopted_at = {
+            d.adopted_at_id for s in sections if s.kind == "documents" for d in s.items
+        } - {None}
         seen_meetings = visible_meeting_ids(p, adopted_at)
     return render_template(
         "search/index.html",
         asked=asked,
-        documents=documents,
-        meetings=meetings,
+        sections=sections,
         seen_meetings=seen_meetings,
-        per_page=PER_PAGE,
+        kind_labels=KIND_LABELS,
+        every_kind_url=_url(kind=None, page=None) if asked.kind else None,
         mechanisms=list_mechanisms(p),
         bodies=list_bodies(p),
         types=TYPE_LABELS,
@@ -113,17 +123,30 @@ def read_args(args: MultiDict, p: Principal) -> Asked:
         language=_language(args.get("language", ""), notices),
         year=_year(args.get("year", ""), notices),
     )
-    return Asked(f, mechanism, body, notices)
+    return Asked(f, mechanism, body, _kind(args.get("kind", ""), notices), notices)
 
 
 def _text(value: str, notices: list[str]) -> str:
-    text = value.strip()[:MAX_QUERY_CHARS]
+    text = value.strip()
+    if len(text) > MAX_QUERY_CHARS:
+        notices.append(f"Only the first {MAX_QUERY_CHARS} characters were searched for.")
+        text = text[:MAX_QUERY_CHARS]
     found = words(text)
     if text and not found:
         notices.append("Your search has no words in it (only punctuation or symbols).")
     elif len(set(found)) > MAX_QUERY_WORDS:
         notices.append(f"Only the first {MAX_QUERY_WORDS} words were searched for.")
     return text
+
+
+def _kind(value: str, notices: list[str]) -> str | None:
+    value = value.strip()
+    if value and value not in SEARCHES:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        names = ", ".join(SEARCHES)
+        notices.append(f"There is no kind of result “{shown}” (only {names}): all are shown.")
+        return None
+    return value or None
 
 
 def _mechanism(slug: str, p: Principal, notices: list[str]) -> Mechanism | None:
@@ -177,38 +200,70 @@ def _year(value: str, notices: list[str]) -> int | None:
     return year
 
 
-def _page(name: str) -> int:
-    page = request.args.get(PAGE_ARGS[name], 1, type=int)
+def _page() -> int:
+    page = request.args.get("page", 1, type=int)
     return min(max(page, 1), MAX_PAGE)
 
 
 @dataclass
 class Section:
-    """One page of a kind of results, with the links to the pages beside it."""
+    """The results of one kind: a page of them (or the first few), with its links."""
 
+    kind: str
+    label: str
     items: list
     total: int
-    page: int
-    pages: int
-    prev: str | None
-    next: str | None
+    first: int  # the number of the first item listed
+    left_out: str | None = None  # why this kind is not searched
+    pages: int = 1
+    page: int = 1
+    prev: str | None = None
+    next: str | None = None
+    more: str | None = None  # all of this kind, on a page of their own
 
 
-def _section(p: Principal, asked: Asked, name: str, search) -> Section:
-    page = _page(name)
-    results = search(p, asked.filter, page, PER_PAGE)
+def _left_out(kind: str, f: SearchFilter) -> str | None:
+    if kind == "documents":
+        return None
+    if f.documents_only:
+        listed = KIND_LABELS[kind].lower()
+        return f"Document type, status and language apply to documents only: no {listed} listed."
+    if kind == "people" and f.has_filters:
+        return "People are found by their names alone: choose no filter to find them."
+    if kind == "people" and not f.words:
+        return "Type a name to find people."
+    return None
+
+
+def _section(p: Principal, asked: Asked, kind: str) -> Section:
+    label, left_out = KIND_LABELS[kind], _left_out(kind, asked.filter)
+    if left_out:
+        return Section(kind, label, [], 0, 1, left_out=left_out)
+    if asked.kind is None:
+        results = SEARCHES[kind](p, asked.filter, 1, FIRST)
+        more = _url(kind=kind, page=None) if results.total > FIRST else None
+        return Section(kind, label, results.items, results.total, 1, more=more)
+    page = _page()
+    results = SEARCHES[kind](p, asked.filter, page, PER_PAGE)
     pages = max((results.total + PER_PAGE - 1) // PER_PAGE, 1)
     return Section(
-        items=results.items,
-        total=results.total,
-        page=page,
+        kind,
+        label,
+        results.items,
+        results.total,
+        first=(page - 1) * PER_PAGE + 1,
         pages=pages,
-        prev=_page_url(name, page - 1) if page > 1 else None,
-        next=_page_url(name, page + 1) if page < pages else None,
+        page=page,
+        prev=_url(page=page - 1) if page > 1 else None,
+        next=_url(page=page + 1) if page < pages else None,
     )
 
 
-def _page_url(name: str, page: int) -> str:
+def _url(**changes) -> str:
+    """This search's address with some arguments changed (None: left out)."""
     args = request.args.to_dict(flat=False)
-    args[PAGE_ARGS[name]] = [str(page)]
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value is not None:
+            args[name] = [str(value)]
     return url_for(".index", **args)

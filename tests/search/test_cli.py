@@ -20,6 +20,6 @@ def test_rebuild_restores_a_lost_index(app):
     result = app.test_cli_runner().invoke(args=["search", "rebuild"])
 
     assert result.exit_code == 0, result.output
-    assert "Indexed 2 meetings and documents." in result.output
+    assert "Indexed 2 entries (meetings, sessions, documents, actions and people)." in result.output
     assert search_meetings(anyone, SearchFilter(text="wetlands"), 1, 10).items == [meeting]
     assert search_documents(anyone, SearchFilter(text="remedy"), 1, 10).total == 1

@@ -577,33 +577,49 @@ def grow(body, meeting, start: int, stop: int) -> None:
             upload=(f"survey-{n}.txt", txt(f"Dugong count {n}"), "en"),
         )
         held(body, f"Dugong workshop {n}", f"20{10 + n % 10}", "", "Trat", "TH")
+        factories.session(
+            meeting,
+            title=f"Dugong session {n}",
+            day=date(2020, 1, 2),
+            start_time=time(8 + n % 10),
+            end_time=time(9 + n % 10),
+        )
+        factories.action(body, title=f"Dugong action {n}", due="2020")
 
 
-def listed(html: str) -> tuple[int, int]:
-    """How many documents and meetings the page lists."""
-    documents_part, meetings_part = html.split('id="meetings-heading"')
-    return documents_part.count('class="search-result"'), meetings_part.count(
-        'class="search-result"'
-    )
+def listed(html: str) -> dict[str, int]:
+    """How many results each section of the page lists."""
+    sections = re.findall(r'<section class="search-results" id="(\w+)"(.*?)</section>', html, re.S)
+    return {kind: part.count('class="search-result"') for kind, part in sections}
 
 
-def test_page_pages_each_section(client):
+def test_page_lists_the_first_of_each_kind_and_pages_one_kind(client):
     body = factories.body()
     meeting = held(body, "Dugong forum", "2020-01-02", "2020-01-03", "Trat", "TH")
     grow(body, meeting, 0, 24)
 
     first = page(client, q="dugong")
     assert "Documents (24)" in first and "Meetings (25)" in first
-    assert listed(first) == (20, 20)
-    assert 'href="/search?q=dugong&amp;documents_page=2"' in first
-    assert 'href="/search?q=dugong&amp;meetings_page=2"' in first
+    assert listed(first) == {
+        "meetings": 5,
+        "sessions": 5,
+        "documents": 5,
+        "actions": 5,
+        "people": 0,
+    }
+    assert 'href="/search?q=dugong&amp;kind=documents">All 24 documents</a>' in first
+    assert 'href="/search?q=dugong&amp;kind=meetings">All 25 meetings</a>' in first
 
-    second = page(client, q="dugong", documents_page=2, meetings_page=2)
-    assert listed(second) == (4, 5)
-    assert "Dugong survey 0" in second and "Dugong workshop 0" in second
-    assert 'rel="prev" href="/search?q=dugong&amp;documents_page=1&amp;meetings_page=2"' in second
+    documents = page(client, q="dugong", kind="documents")
+    assert listed(documents) == {"documents": 20}
+    assert 'rel="next" href="/search?q=dugong&amp;kind=documents&amp;page=2"' in documents
 
-    beyond = page(client, q="dugong", documents_page=7)
+    second = page(client, q="dugong", kind="meetings", page=2)
+    assert listed(second) == {"meetings": 5}
+    assert "Dugong workshop 0" not in first and "Dugong workshop 0" in second
+    assert 'rel="prev" href="/search?q=dugong&amp;kind=meetings&amp;page=1"' in second
+
+    beyond = page(client, q="dugong", kind="documents", page=7)
     assert "No documents on this page." in beyond and "Documents (24)" in beyond
 
 
@@ -611,7 +627,13 @@ def test_page_query_count_does_not_grow(client):
     body = factories.body()
     meeting = held(body, "Dugong forum", "2020-01-02", "2020-01-03", "Trat", "TH")
     grow(body, meeting, 0, 3)
-    urls = ["/search?q=dugong", f"/search?body={body.slug}", "/search?q=dugong&status=adopted"]
+    urls = [
+        "/search?q=dugong",
+        f"/search?body={body.slug}",
+        "/search?q=dugong&status=adopted",
+        "/search?q=dugong&kind=documents",
+        f"/search?body={body.slug}&year=2020&kind=sessions",
+    ]
 
     def counts() -> dict[str, int]:
         result = {}
