@@ -7,6 +7,7 @@
 """
 
 import time
+from collections import Counter
 
 import pytest
 
@@ -23,6 +24,7 @@ from tests.workers.support import (
     confirmed_registrations,
     free_port,
     kill_mid_delivery,
+    missing_message,
     outbox_rows,
     plan_due_reminders,
     site_app,
@@ -133,3 +135,28 @@ def test_what_falls_due_while_the_broker_is_down_arrives_once_it_is_back(
 @pytest.mark.parametrize("backend", BACKENDS[1:] or ["none"], indirect=True)
 def test_a_killed_worker_loses_no_reminder_on_this_database_either(site, mailbox, start_worker):
     kill_mid_delivery(site.backend, mailbox, start_worker())
+
+
+@pytest.mark.parametrize("broker", ["redis"], indirect=True)
+def test_two_workers_each_with_a_beat_send_every_reminder_once(site, mailbox, start_worker):
+    """Production runs one beat; a second one (two `worker -B` by mistake) does no harm: both
+    sweep every second, and every due reminder still arrives exactly once."""
+    reminders = 300
+    meeting = upcoming_meeting(days=2, reminder_days=(14,))
+    registrations = confirmed_registrations(
+        meeting, [f"twice{n}@example.org" for n in range(reminders)]
+    )
+    keys = plan_due_reminders(meeting, registrations)
+    first, second = start_worker(beat=True), start_worker(beat=True)
+    assert first.running and second.running
+    collector = mailbox.collector
+    wait_until(
+        lambda: not collector.missing(keys),
+        90,
+        missing_message(collector, keys),
+        lambda: first.log_tail() + second.log_tail(),
+    )
+    wait_settled(reminders, 30, first.log_tail)
+    time.sleep(3)  # three more sweeps by each beat: nothing more may arrive
+    assert collector.key_counts() == Counter(dict.fromkeys(keys, 1))
+    assert collector.total == reminders
