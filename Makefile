@@ -11,7 +11,7 @@ PORT ?= 5000
 # since they start Celery workers of their own and share the brokers.
 TEST_PROCESSES ?= auto
 
-.PHONY: install run migrate seed test bench load format clean
+.PHONY: install browser run migrate seed test bench load format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,14 @@ run: seed
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install
+# Debian's Chromium for the browser tests (tests/browser); Playwright downloads no browser.
+# Without root it cannot be installed here: the browser tests then skip (and fail under CI).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing (apt-get install chromium): browser tests will skip."; fi; }
+
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --ignore=tests/workers
