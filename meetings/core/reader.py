@@ -1,5 +1,7 @@
 """The reader's own time zone: chosen on the page, or told by the browser, kept in a cookie."""
 
+from urllib.parse import unquote
+
 from flask import request
 
 from meetings.core.timezones import is_timezone
@@ -10,7 +12,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 def reader_timezone() -> str | None:
     """The reader's IANA zone if known and valid; None otherwise."""
-    zone = request.cookies.get(COOKIE, "")
+    # Older pages' script stored it URL-encoded ("Europe%2FParis"); the name itself is valid
+    # in a cookie, and unquoting a plain name changes nothing.
+    zone = unquote(request.cookies.get(COOKIE, ""))
     return zone if is_timezone(zone) else None
 
 

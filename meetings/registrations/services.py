@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from meetings.accounts.models import User
 from meetings.accounts.secrets import digest, new_secret
-from meetings.core.countries import is_country
+from meetings.core.countries import country_name, is_country
 from meetings.core.models import utcnow
 from meetings.core.persistence import flush_or_raise
 from meetings.core.validation import DomainValidationError, parse_choice, raise_if, require
@@ -209,7 +209,10 @@ def _seat_for(registration: Registration, settings: RegistrationSettings) -> Reg
     quota, country = settings.delegation_quota, registration.delegation_country
     if quota is not None and country and _seated(settings.meeting_id, country) >= quota:
         raise DomainValidationError(
-            {"delegation_country": f"The delegation of {country} is full ({quota} seats)."}
+            {
+                "delegation_country": f"The delegation of {country_name(country) or country}"
+                f" is full ({quota} seat{'s' if quota != 1 else ''})."
+            }
         )
     capacity = settings.capacity
     if capacity is not None and _seated(settings.meeting_id) >= capacity:

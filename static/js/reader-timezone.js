@@ -7,7 +7,8 @@
   if (!zone) { return; }
   var current = (document.cookie.match(/(?:^|;\s*)tz=([^;]*)/) || [])[1];
   if (!current) {
-    document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    // Zone names ("Europe/Paris", "America/Port-au-Prince") are valid cookie values as they are.
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
   }
   if (current) { return; }  // the server already rendered the reader's times
   var fmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hour12: false, timeZone: zone });

@@ -1,6 +1,6 @@
 """Planning across mechanisms (`make bench`): clash detection for one meeting against 50,000
-meetings, and the planning pages (24 months, a year, a month) and API with the seed history and 5,000
-generated meetings. Run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
+meetings, and the planning pages (24 months, a year, a month) and API with the seed history
+and 5,000 generated meetings. Run on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set.
 
 Reports the median time, the SQL statements run, and the database's plan of the clash query
 (it must read the date index, not scan the table).

@@ -156,7 +156,7 @@ def test_nfp_nominates_their_delegation_up_to_its_quota(client, db, mech, opened
     response = client.post(_url(opened), json={"name": "D3", "email": "d3@jp.example"}, headers=nfp)
     assert response.status_code == 422
     assert response.json["errors"]["json"] == {
-        "delegation_country": ["The delegation of JP is full (2 seats)."]
+        "delegation_country": ["The delegation of Japan is full (2 seats)."]
     }
     assert sorted(_statuses(db, opened)) == ["d1@jp.example", "d2@jp.example"]
 

@@ -147,7 +147,7 @@ def test_nfp_nominates_within_quota_and_is_refused_over_it(client, smtp_server):
     assert client.post(url, data=first).status_code == 302
     over = client.post(url, data={**first, "name": "Mr Ken", "email": "ken@example.org"})
     assert _field_errors(over.text, "delegation_country") == [
-        "The delegation of JP is full (1 seats)."
+        "The delegation of Japan is full (1 seat)."
     ]
     assert _registrations(meeting) == {"aiko@example.org": S.CONFIRMED}
     assert "Ms Aiko" in client.get(url).text
