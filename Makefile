@@ -13,10 +13,12 @@ TEST_PROCESSES ?= auto
 
 .PHONY: install browser run migrate seed test bench load format clean
 
-$(STAMP): pyproject.toml
+# Exact versions with hashes from requirements.lock (pyproject.toml gives the bounds; README
+# says how to refresh the lock), then the project itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)

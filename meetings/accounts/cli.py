@@ -19,7 +19,7 @@ from meetings.mechanisms.models import Mechanism
 
 users = AppGroup("users", help="Manage accounts.")
 DEMO_FILE = "demo-accounts.txt"
-PASSWORD_LINE = "password: "
+PASSWORD_LINE = "password: "  # nosec B105  # a label in a file
 
 
 def init_app(app: Flask) -> None:

@@ -157,7 +157,7 @@ class ApiToken(db.Model):
 
 class LinkPurpose(StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # nosec B105  # a link purpose
 
 
 class EmailLink(db.Model):

@@ -80,7 +80,7 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password once the current one is confirmed; other sessions end."""
     if not verify_password(user.password_hash, current):
-        raise DomainValidationError({"current_password": "This is not your current password."})
+        raise DomainValidationError({"current_password": "This is not your current password."})  # nosec B105  # an error message
     set_password(user, new)
 
 

@@ -26,10 +26,10 @@ ENTITY_TYPES = {
     "participant": "Participant",
     "role_assignment": "Role",
     "user_account": "Account",
-    "api_token": "API token",
+    "api_token": "API token",  # nosec B105  # a label
     "email_link": "Invitation or reset link",
     "follow": "Follow",
-    "feed_token": "Calendar feed address",
+    "feed_token": "Calendar feed address",  # nosec B105  # a label
     "registration": "Registration",
     "registration_settings": "Registration settings",
     "document": "Document",

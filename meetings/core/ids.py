@@ -7,7 +7,7 @@ MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER; a larger number names no record
 
 def as_id(text: str) -> int | None:
     """The id a string of digits names, or None when it is not one a record can have."""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit(), not to int()
         return None
     value = int(text)
     return value if 0 < value <= MAX_ID else None

@@ -1,8 +1,11 @@
-"""Refuse text holding NUL characters before any view reads it.
+"""Refuse text holding NUL characters, and form parts without a name, before any view reads
+them.
 
 PostgreSQL cannot store or even compare a string with a NUL character (it raises instead of
 answering), and no person types one: a request carrying one in its address, query, form or
-JSON is answered 400 naming where it was, on every page and API alike.
+JSON is answered 400 naming where it was, on every page and API alike. A multipart part whose
+Content-Disposition gives no readable name has no field to go to (werkzeug files it under
+None, which no form or schema can name back): it is a 400 too.
 """
 
 from flask import Flask, abort, request
@@ -22,11 +25,13 @@ def _where_nul() -> str | None:
     return None
 
 
-def _refuse_nul():
+def _refuse_bad_input():
+    if None in request.form or None in request.files:
+        abort(400, description="Each part of a form needs a name (Content-Disposition).")
     where = _where_nul()
     if where:
         abort(400, description=f"NUL characters are not allowed ({where}).")
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_refuse_nul)
+    app.before_request(_refuse_bad_input)

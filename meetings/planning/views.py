@@ -127,7 +127,7 @@ def _filters() -> Filters:
     area = None
     if given.get("area", ""):
         raw = given["area"].strip()
-        area = areas.get(int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        area = areas.get(int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
         if area is None:
             unknown.append(f"No programme area {raw[:20]!r}")
 

@@ -70,8 +70,8 @@ def load_actions(report: Counter, path: Path = ACTIONS, documents: Path = DOCUME
     announce nothing today; the load runs in the documents' quiet block all the same, which
     notices of actions, once there are any, must honour so that history is not told as news.
     """
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    listed = yaml.load(documents.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # nosec B506  # YAML_LOADER is (C)SafeLoader
+    listed = yaml.load(documents.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # nosec B506  # (C)SafeLoader
     entries = {e["key"]: e for e in listed["documents"]}
     with notices.quietly():
         for item in data["plans"]:

@@ -59,7 +59,7 @@ def load_history(
     """Add the mechanisms, bodies, meetings, documents and actions that are not there yet
     (`documents=None`: the history alone; `actions=None`: no actions). The actions are traced
     to the documents, so they are loaded only with them."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # nosec B506  # YAML_LOADER is (C)SafeLoader
     report = SeedReport()
     for item in data["mechanisms"]:
         mechanism = _mechanism(item, report)

@@ -17,7 +17,7 @@ YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_themes(report, path: Path = THEMES) -> None:
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)  # nosec B506  # YAML_LOADER is (C)SafeLoader
     known = set(db.session.scalars(sa.select(Theme.slug)))
     areas = {
         (slug, code): area

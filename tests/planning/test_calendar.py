@@ -138,6 +138,7 @@ def test_programme_area_and_theme_filters_take_in_sub_areas(client, w):
         on_air = client.get(f"/planning/2027/9?area={w['air'].id}").text
         both = client.get(f"/planning/2027/9?area={w['air'].id}&theme=climate").text
         bad = client.get("/planning/2027/9?area=x1&theme=nowhere").text
+        superscript = client.get("/planning?area=²")
     for page in (on_climate, on_theme):
         listing = _text(page.split('id="month-list"')[1])
         assert "4th AJMDEC" in listing and "19th AMME" not in listing.split("Clash")[0]
@@ -146,6 +147,8 @@ def test_programme_area_and_theme_filters_take_in_sub_areas(client, w):
     assert "No meeting in September 2027 with these filters." in _text(both)
     assert "No theme 'nowhere'; No programme area 'x1': that filter is left out." in _text(bad)
     assert "4th AJMDEC" in _text(bad.split('id="month-list"')[1])
+    # "²" is a digit to str.isdigit(), not to int(): named and left out, not a 500.
+    assert superscript.status_code == 200 and "No programme area '²'" in _text(superscript.text)
 
 
 def test_an_area_of_a_mechanism_the_reader_may_not_see_is_unknown(client, w):
