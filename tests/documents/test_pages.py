@@ -277,9 +277,9 @@ def test_delete_hides_the_document_and_keeps_its_audit_trail(app, client, som):
     )
     file_url = f"/documents/{document.id}/files/{document.files[0].id}/Note.pdf"
     audit_before = db.session.scalars(
-        sa.select(AuditEntry).where(
-            AuditEntry.entity_type == "document", AuditEntry.entity_id == document.id
-        )
+        sa.select(AuditEntry)
+        .where(AuditEntry.entity_type == "document", AuditEntry.entity_id == document.id)
+        .order_by(AuditEntry.id)
     ).all()
     assert audit_before[0].action is AuditAction.CREATE
     sign_in(client, factories.secretariat_of(mech))
