@@ -164,13 +164,13 @@ def _wait_until_up() -> None:
     raise SystemExit("gunicorn did not become ready")
 
 
-def _wrk(path: str, script: Path) -> dict:
+def _wrk(path: str, script: Path, seconds: int = SECONDS) -> dict:
     out = subprocess.run(
         [
             "wrk",
             f"-t{THREADS}",
             f"-c{CONNECTIONS}",
-            f"-d{SECONDS}s",
+            f"-d{seconds}s",
             "--timeout",
             "10s",
             "-s",
