@@ -216,29 +216,35 @@ def _people_at_both(meeting: Meeting, others: list[Meeting]) -> dict[int, set[st
     made without an account meets the same person's account elsewhere."""
     ids = [m.id for m in others]
     email = sa.func.lower(User.email)
+    # A name from an account is preferred (rank 0) to one typed on a registration form.
     expected = sa.union(
-        sa.select(Participant.meeting_id, email.label("email"), User.name.label("name")).join(
-            User, Participant.user_id == User.id
-        ),
+        sa.select(
+            Participant.meeting_id,
+            email.label("email"),
+            User.name.label("name"),
+            sa.literal(0).label("rank"),
+        ).join(User, Participant.user_id == User.id),
         sa.select(
             Registration.meeting_id,
             sa.func.lower(Registration.email).label("email"),
             sa.func.coalesce(User.name, Registration.name).label("name"),
+            sa.case((User.id.is_not(None), 0), else_=1).label("rank"),
         )
         .outerjoin(User, Registration.user_id == User.id)
         .where(Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING])),
     ).subquery()
     at: dict[int, set[str]] = {}
-    names: dict[str, str] = {}
+    named: dict[str, tuple[int, str]] = {}  # address: the best (rank, name) found
     if meeting.id is not None:
         rows = db.session.execute(
-            sa.select(expected.c.meeting_id, expected.c.email, expected.c.name).where(
-                expected.c.meeting_id.in_([meeting.id, *ids])
-            )
+            sa.select(
+                expected.c.meeting_id, expected.c.email, expected.c.name, expected.c.rank
+            ).where(expected.c.meeting_id.in_([meeting.id, *ids]))
         )
-        for meeting_id, address, name in rows:
+        for meeting_id, address, name, rank in rows:
             at.setdefault(meeting_id, set()).add(address)
-            names[address] = names.get(address) or name
+            if name:
+                named[address] = min(named.get(address, (rank, name)), (rank, name))
     mechanism_of = {m.id: m.body.mechanism_id for m in others}
     wanted = {meeting.body.mechanism_id, *mechanism_of.values()}
     nfps: dict[int, set[str]] = {}  # mechanism id: the addresses of its NFPs
@@ -248,7 +254,8 @@ def _people_at_both(meeting: Meeting, others: list[Meeting]) -> dict[int, set[st
         .where(RoleAssignment.role == Role.NFP, RoleAssignment.mechanism_id.in_(wanted))
     ):
         nfps.setdefault(mechanism_id, set()).add(address)
-        names[address] = names.get(address) or name
+        if name:
+            named[address] = min(named.get(address, (0, name)), (0, name))
     mine = at.get(meeting.id, set())
     my_nfps = nfps.get(meeting.body.mechanism_id, set())
     both = {
@@ -256,7 +263,7 @@ def _people_at_both(meeting: Meeting, others: list[Meeting]) -> dict[int, set[st
         for m in others
     }
     return {
-        other: {names.get(a) or UNNAMED_PERSON for a in addresses}
+        other: {named[a][1] if a in named else UNNAMED_PERSON for a in addresses}
         for other, addresses in both.items()
         if addresses
     }
