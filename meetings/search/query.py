@@ -158,15 +158,8 @@ def search_meetings(viewer: Principal, f: SearchFilter, page: int, per_page: int
     if f.words:
         matched = sa.select(SearchEntry.meeting_id).where(matching_entries(f.words))
         stmt = stmt.where(Meeting.id.in_(matched))
-    if f.mechanism_id:
-        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
-    if f.body_id:
-        stmt = stmt.where(Meeting.body_id == f.body_id)
-    if f.year:
-        stmt = stmt.where(
-            Meeting.start_date <= date(f.year, 12, 31), Meeting.end_date >= date(f.year, 1, 1)
-        )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    stmt = _on_meeting(stmt, f)
+    total = _count(stmt)
     stmt = (
         stmt.options(selectinload(Meeting.body).selectinload(Body.mechanism))
         .order_by(Meeting.start_date.desc(), Meeting.id.desc())
@@ -174,6 +167,18 @@ def search_meetings(viewer: Principal, f: SearchFilter, page: int, per_page: int
         .offset((page - 1) * per_page)
     )
     return Results(list(db.session.scalars(stmt)), total or 0)
+
+
+def _on_meeting(stmt: sa.Select, f: SearchFilter) -> sa.Select:
+    """The mechanism, body and year filters on a statement joined to Meeting and Body."""
+    if f.mechanism_id:
+        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
+    if f.body_id:
+        stmt = stmt.where(Meeting.body_id == f.body_id)
+    if f.year:
+        first, last = f.year_bounds()
+        stmt = stmt.where(Meeting.start_date <= last, Meeting.end_date >= first)
+    return stmt
 
 
 def _count(stmt: sa.Select) -> int:
@@ -194,13 +199,7 @@ def search_sessions(viewer: Principal, f: SearchFilter, page: int, per_page: int
     if f.words:
         matched = sa.select(SearchEntry.session_id).where(matching_entries(f.words))
         stmt = stmt.where(Session.id.in_(matched))
-    if f.mechanism_id:
-        stmt = stmt.where(Body.mechanism_id == f.mechanism_id)
-    if f.body_id:
-        stmt = stmt.where(Meeting.body_id == f.body_id)
-    if f.year:
-        first, last = f.year_bounds()
-        stmt = stmt.where(Meeting.start_date <= last, Meeting.end_date >= first)
+    stmt = _on_meeting(stmt, f)
     total = _count(stmt)
     stmt = (
         stmt.options(

@@ -33,6 +33,7 @@ from werkzeug.wsgi import ClosingIterator
 
 from meetings.extensions import db
 from meetings.mail import transport
+from tests import factories
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -40,6 +41,22 @@ ROOT = Path(__file__).resolve().parents[2]
 # The readers of the journeys are in Paris: their times differ from every venue's.
 READER_ZONE = "Europe/Paris"
 PASSWORD = "a long browser-test password"
+
+
+def neaspec_som(**mechanism_fields):
+    """NEASPEC (its six member states) and its Senior Officials Meeting, as the journeys'
+    pages name them: (mechanism, body)."""
+    mech = factories.mechanism(
+        slug="neaspec",
+        name="North-East Asian Subregional Programme for Environmental Cooperation",
+        short_name="NEASPEC",
+        member_states="CN JP KP KR MN RU",
+        **mechanism_fields,
+    )
+    som = factories.body(mech, slug="som", name="Senior Officials Meeting", short_name="SOM")
+    return mech, som
+
+
 BLOCKING_IMPACTS = ("serious", "critical")
 TIMEOUT_MS = 10_000
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PASSWORD, text_of
+from tests.browser.conftest import PASSWORD, neaspec_som, text_of
 
 VENUE_ZONE = "Asia/Seoul"
 TITLE = "Publish the regional air quality assessment"
@@ -16,14 +16,7 @@ TITLE = "Publish the regional air quality assessment"
 
 @pytest.fixture
 def world(app):
-    mech = factories.mechanism(
-        slug="neaspec",
-        name="North-East Asian Subregional Programme for Environmental Cooperation",
-        short_name="NEASPEC",
-        member_states="CN JP KP KR MN RU",
-        default_timezone=VENUE_ZONE,
-    )
-    som = factories.body(mech, slug="som", name="Senior Officials Meeting", short_name="SOM")
+    mech, som = neaspec_som(default_timezone=VENUE_ZONE)
     # SOM-25 is under way at its venue: it began yesterday there and ends tomorrow.
     venue_today = datetime.now(UTC).astimezone(ZoneInfo(VENUE_ZONE)).date()
     som24 = factories.meeting(

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Playwright, expect
 
 from tests import factories
-from tests.browser.conftest import PASSWORD, text_of
+from tests.browser.conftest import PASSWORD, neaspec_som, text_of
 from tests.calendars.ical import events
 
 VENUE_ZONE = "Asia/Seoul"
@@ -17,14 +17,7 @@ VENUE_ZONE = "Asia/Seoul"
 
 @pytest.fixture
 def som25(app):
-    mech = factories.mechanism(
-        slug="neaspec",
-        name="North-East Asian Subregional Programme for Environmental Cooperation",
-        short_name="NEASPEC",
-        member_states="CN JP KP KR MN RU",
-        default_timezone=VENUE_ZONE,
-    )
-    som = factories.body(mech, slug="som", name="Senior Officials Meeting", short_name="SOM")
+    mech, som = neaspec_som(default_timezone=VENUE_ZONE)
     start = datetime.now(UTC).date() + timedelta(days=30)
     meeting = factories.meeting(
         som,

@@ -9,18 +9,12 @@ from playwright.sync_api import expect
 from meetings.extensions import db
 from meetings.registrations.services import save_settings
 from tests import factories
-from tests.browser.conftest import PASSWORD, text_of
+from tests.browser.conftest import PASSWORD, neaspec_som, text_of
 
 
 @pytest.fixture
 def som25(app):
-    mech = factories.mechanism(
-        slug="neaspec",
-        name="North-East Asian Subregional Programme for Environmental Cooperation",
-        short_name="NEASPEC",
-        member_states="CN JP KP KR MN RU",
-    )
-    som = factories.body(mech, slug="som", name="Senior Officials Meeting", short_name="SOM")
+    mech, som = neaspec_som()
     start = datetime.now(UTC).date() + timedelta(days=40)
     meeting = factories.meeting(
         som,

@@ -7,21 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PASSWORD, READER_ZONE, text_of
+from tests.browser.conftest import PASSWORD, READER_ZONE, neaspec_som, text_of
 
 VENUE_ZONE = "Asia/Ulaanbaatar"
 
 
 @pytest.fixture
 def neaspec(app):
-    mech = factories.mechanism(
-        slug="neaspec",
-        name="North-East Asian Subregional Programme for Environmental Cooperation",
-        short_name="NEASPEC",
-        member_states="CN JP KP KR MN RU",
-        secretariat="ESCAP East and North-East Asia Office",
-    )
-    som = factories.body(mech, slug="som", name="Senior Officials Meeting", short_name="SOM")
+    mech, som = neaspec_som(secretariat="ESCAP East and North-East Asia Office")
     last_year = date.today().year - 1
     factories.meeting(
         som,
