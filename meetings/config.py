@@ -101,6 +101,8 @@ def default_config(instance_path: str) -> dict:
         "NOTIFY_DIGEST_HOUR": _int("NOTIFY_DIGEST_HOUR", 7),
         # Planning: meetings this many days apart (or overlapping) are shown as clashes.
         "PLANNING_CLASH_DAYS": _int("PLANNING_CLASH_DAYS", 3),
+        # Rendered calendar feeds kept per web process (calendars/rendered.py); 0 keeps none.
+        "FEED_CACHE_MB": _int("FEED_CACHE_MB", 64),
         # Follow-up actions (meetings.actions.reminders): days before the due date the lead
         # is reminded; days after it an action still open is reported to the body's staff.
         "ACTION_DUE_SOON_DAYS": _ints("ACTION_DUE_SOON_DAYS", (14, 1)),

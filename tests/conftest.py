@@ -113,6 +113,13 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def feeds_rendered_each_time(app):
+    """Keep no rendered feed (calendars/rendered.py): to count what rendering one reads."""
+    app.config["FEED_CACHE_MB"] = 0
+    app.extensions.pop("rendered_feeds", None)
+
+
 def sign_in(client, user) -> None:
     """Make the test client's session that of a signed-in user (as the sign-in page does)."""
     with client.session_transaction() as session:

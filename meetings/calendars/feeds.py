@@ -15,11 +15,17 @@ What the feed says about dates:
   transparent (a deadline blocks no time): VEVENT, not VTODO, which Google Calendar,
   Outlook and iOS do not show from subscribed calendars. A dropped action stays a while,
   CANCELLED; a completed one leaves the feed.
+
+A feed is assembled as bytes: each meeting's events (the meeting and its sessions) and each
+deadline are serialised once per process and kept, keyed by the record itself, so a feed of
+thousands of meetings after one change serialises that one meeting again, not all of them.
+The records are frozen: equal records give equal bytes, and a changed record is a new key.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vDuration
@@ -43,6 +49,10 @@ ICAL_STATUS = {
 }
 # Clients that ignore STATUS (several do in subscribed calendars) still show it in the title.
 SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
+# Serialised meetings (with their sessions) and deadlines kept per process: about 1 KB each,
+# so at most some 20 MB; enough for every meeting of every mechanism many times over.
+KEPT_EVENTS = 16_384
+END = b"END:VCALENDAR\r\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +91,7 @@ class FeedMeeting:
     country_code: str | None
     venue: str
     url: str
-    sessions: Sequence[FeedSession] = ()
+    sessions: tuple[FeedSession, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,22 +122,24 @@ def calendar(
     name: str,
     zone: str | None = None,
     actions: Iterable[FeedAction] = (),
-) -> Calendar:
-    """The feed: its header, one VTIMEZONE per zone used, then each meeting and its sessions,
-    then the actions' deadlines.
+) -> bytes:
+    """The feed, serialised: its header, one VTIMEZONE per zone used, then each meeting and
+    its sessions, then the actions' deadlines.
 
     Meetings come in the order they should appear (by start date, then id), sessions too;
-    actions by due date, then id.
+    actions by due date, then id. The bytes are those icalendar gives for the same
+    components in one Calendar (tests/calendars/test_events.py compares them).
     """
-    cal = calendar_header(name, zone)
-    events = list(meeting_events(meetings))
-    for timezone in timezones(events):
-        cal.add_component(timezone)
-    for event in events:
-        cal.add_component(event)
-    for action in actions:
-        cal.add_component(action_event(action))
-    return cal
+    meetings = list(meetings)
+    head = calendar_header(name, zone)
+    for timezone in timezones(meetings):
+        head.add_component(timezone)
+    text = head.to_ical()
+    parts = [text[: -len(END)]]
+    parts.extend(meeting_events(m) for m in meetings)
+    parts.extend(action_events(a) for a in actions)
+    parts.append(END)
+    return b"".join(parts)
 
 
 def calendar_header(name: str, zone: str | None = None) -> Calendar:
@@ -144,11 +156,17 @@ def calendar_header(name: str, zone: str | None = None) -> Calendar:
     return cal
 
 
-def meeting_events(meetings: Iterable[FeedMeeting]) -> Iterator[Event]:
-    for meeting in meetings:
-        yield meeting_event(meeting)
-        for session in meeting.sessions:
-            yield session_event(session, meeting)
+@lru_cache(maxsize=KEPT_EVENTS)
+def meeting_events(meeting: FeedMeeting) -> bytes:
+    """The meeting's event and its sessions', serialised."""
+    events = [meeting_event(meeting), *(session_event(s, meeting) for s in meeting.sessions)]
+    return b"".join(event.to_ical() for event in events)
+
+
+@lru_cache(maxsize=KEPT_EVENTS)
+def action_events(action: FeedAction) -> bytes:
+    """The deadline's event, serialised."""
+    return action_event(action).to_ical()
 
 
 def meeting_event(m: FeedMeeting) -> Event:
@@ -270,19 +288,25 @@ def session_description(s: FeedSession, m: FeedMeeting) -> str:
     return "\n".join(lines)
 
 
-def timezones(events: Sequence[Event]) -> list[Timezone]:
-    """One VTIMEZONE per TZID, in name order, covering the years the events span.
+def timezones(meetings: Sequence[FeedMeeting]) -> list[Timezone]:
+    """One VTIMEZONE per zone of a meeting with sessions, in name order, covering the years
+    its sessions span in that zone.
 
     icalendar's add_missing_timezones() walks a set (its order changes between processes);
     this keeps the bytes stable.
     """
-    used: dict[str, list[int]] = {}
-    for event in events:
-        start, end = event["DTSTART"], event["DTEND"]
-        tzid = start.params.get("TZID")
-        if tzid:
-            used.setdefault(tzid, []).extend((start.dt.year, end.dt.year))
-    return [
-        Timezone.from_tzid(tzid, first_date=date(min(y), 1, 1), last_date=date(max(y) + 1, 1, 1))
-        for tzid, y in sorted(used.items())
-    ]
+    used: dict[str, set[int]] = {}
+    for meeting in meetings:
+        if meeting.sessions:
+            zone = ZoneInfo(meeting.timezone)
+            years = used.setdefault(meeting.timezone, set())
+            for s in meeting.sessions:
+                years.update((s.starts_at.astimezone(zone).year, s.ends_at.astimezone(zone).year))
+    return [_timezone(tzid, min(years), max(years)) for tzid, years in sorted(used.items())]
+
+
+@lru_cache(maxsize=256)
+def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    return Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
+    )

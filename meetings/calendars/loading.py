@@ -168,7 +168,7 @@ def _meeting(row, sessions, page_url: Callable[[int], str]) -> FeedMeeting:
         country_code=row.country_code,
         venue=row.venue,
         url=page_url(row.id),
-        sessions=sessions,
+        sessions=tuple(sessions),
     )
 
 

@@ -4,7 +4,8 @@ actions they lead), and, under the same secret, the deadlines of the bodies they
 
 Public feeds are built for the anonymous public whoever asks (cookies are not read): the
 same bytes for everyone, cacheable by anyone. A feed answers 304 from its validator alone
-(see loading.public_validator), before any meeting is read.
+(see loading.public_validator), before any meeting is read; and once rendered, the same
+feed under the same validator is answered from the bytes kept (rendered.py).
 """
 
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from meetings.accounts.models import User
 from meetings.actions.calendar import feed_actions, led_by, staffed_by
 from meetings.calendars import loading
 from meetings.calendars.feeds import calendar, cancellation_cutoff
+from meetings.calendars.rendered import rendered_feeds
 from meetings.calendars.subscriptions import feed_token_of, user_for_feed
 from meetings.core.models import utcnow
 from meetings.extensions import db
@@ -113,7 +115,8 @@ def _personal(secret: str, feed_of: Callable[[User, Principal], Feed]) -> Respon
     if _not_modified(validator):
         return _not_modified_response(validator, PRIVATE_CACHE)
     feed = feed_of(user, principal_for(user))
-    return _feed_response(feed, validator, PRIVATE_CACHE, today)
+    key = ("personal", feed.filename, user.id)
+    return _feed_response(key, feed, validator, PRIVATE_CACHE, today)
 
 
 def _public(thing, can_view: Callable):
@@ -127,7 +130,7 @@ def _public_feed(mechanism_id: int, kind: str, key: str | int, feed: Feed) -> Re
     validator = loading.public_validator(mechanism_id, kind, str(key), _base_url(), today)
     if _not_modified(validator):
         return _not_modified_response(validator, PUBLIC_CACHE)
-    return _feed_response(feed, validator, PUBLIC_CACHE, today)
+    return _feed_response(("public", kind, key), feed, validator, PUBLIC_CACHE, today)
 
 
 def _base_url() -> str:
@@ -160,17 +163,28 @@ def _not_modified_response(validator: loading.Validator, cache: str) -> Response
     return _with_validator(Response(status=304), validator, cache)
 
 
-def _feed_response(feed: Feed, validator: loading.Validator, cache: str, today: date) -> Response:
+def _feed_response(
+    key: tuple, feed: Feed, validator: loading.Validator, cache: str, today: date
+) -> Response:
+    """The feed's bytes, as kept under its validator or rendered now (and kept)."""
+    kept = rendered_feeds()
+    body = kept.get(key, validator.etag)
+    if body is None:
+        body = _render(feed, today)
+        kept.put(key, validator.etag, body)
+    response = Response(body, content_type=CONTENT_TYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
+    return _with_validator(response, validator, cache)
+
+
+def _render(feed: Feed, today: date) -> bytes:
     meetings, actions = [], []
     if feed.scope is not None:
         cutoff = cancellation_cutoff(today)
         meetings = loading.feed_meetings(feed.scope, feed.viewer, cutoff, _meeting_url)
     if feed.actions is not None:
         actions = feed_actions(feed.actions, feed.viewer, today, _host(), _action_url)
-    body = calendar(meetings, feed.name, feed.zone, actions).to_ical()
-    response = Response(body, content_type=CONTENT_TYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
-    return _with_validator(response, validator, cache)
+    return calendar(meetings, feed.name, feed.zone, actions)
 
 
 def _with_validator(response: Response, validator: loading.Validator, cache: str) -> Response:

@@ -214,7 +214,9 @@ def _statements(client, url: str) -> int:
     return len(statements)
 
 
-def test_each_feed_runs_a_fixed_number_of_statements_however_many_actions(client, w):
+def test_each_feed_runs_a_fixed_number_of_statements_however_many_actions(
+    client, w, feeds_rendered_each_time
+):
     urls = [_feed_url(w["lead"]), _feed_url(w["sec"], deadlines=True)]
     for url in urls:
         client.get(url)  # notes the address's use

@@ -3,13 +3,19 @@
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from icalendar import Calendar
+
 from meetings.calendars.feeds import (
+    FeedAction,
     FeedMeeting,
     FeedSession,
+    action_event,
     calendar,
+    calendar_header,
     location,
     meeting_event,
     session_event,
+    timezones,
 )
 from meetings.core.dates import DatePrecision
 from meetings.schedule.models import MeetingFormat, MeetingStatus
@@ -48,15 +54,62 @@ MEETING = FeedMeeting(
 )
 
 
+ACTION = FeedAction(
+    uid="action-uid",
+    sequence=0,
+    updated_at=STAMP,
+    named="1-1-3 Review the air quality report",
+    dropped=False,
+    due_end=date(2027, 3, 31),
+    due_label="2027-03",
+    status_label="In progress",
+    lead_label="Republic of Korea",
+    body="SOM",
+    source="SOM-24",
+    url="https://meetings.example/actions/3",
+)
+
+
 def test_same_records_give_the_same_bytes():
-    assert (
-        calendar([MEETING], "NEASPEC — SOM").to_ical()
-        == calendar([MEETING], "NEASPEC — SOM").to_ical()
+    assert calendar([MEETING], "NEASPEC — SOM") == calendar([MEETING], "NEASPEC — SOM")
+
+
+def test_feed_bytes_are_those_of_one_icalendar_calendar_of_the_same_events():
+    """The feed is assembled from events serialised one by one (and kept): what a client
+    reads must be exactly what icalendar writes for the whole calendar at once."""
+    bangkok = replace(
+        MEETING,
+        uid="other-uid",
+        timezone="Asia/Bangkok",
+        title="A meeting whose title is long enough to be folded over two lines, " * 2,
+        sessions=(replace(SESSION, id=8, uid="s8"), replace(SESSION, id=9, uid="s9")),
     )
+    monthly = replace(MEETING, uid="month-uid", date_precision=DatePrecision.MONTH, sessions=())
+    meetings = [MEETING, bangkok, monthly]
+    reference = calendar_header("NEASPEC — SOM", "Asia/Seoul")
+    for zone in timezones(meetings):
+        reference.add_component(zone)
+    for m in meetings:
+        reference.add_component(meeting_event(m))
+        for s in m.sessions:
+            reference.add_component(session_event(s, m))
+    reference.add_component(action_event(ACTION))
+    assert calendar(meetings, "NEASPEC — SOM", "Asia/Seoul", [ACTION]) == reference.to_ical()
+    assert [str(z["TZID"]) for z in Calendar.from_ical(reference.to_ical()).walk("VTIMEZONE")] == [
+        "Asia/Bangkok",
+        "Asia/Seoul",
+    ]
+
+
+def test_a_changed_record_gives_its_new_event_not_the_one_kept():
+    calendar([MEETING], "NEASPEC — SOM")
+    moved = replace(MEETING, sequence=3, city="Busan")
+    (event,) = Calendar.from_ical(calendar([moved], "NEASPEC — SOM")).walk("VEVENT")[:1]
+    assert (int(event["SEQUENCE"]), "Busan" in str(event["LOCATION"])) == (3, True)
 
 
 def test_session_crossing_into_the_next_year_is_covered_by_its_vtimezone():
-    cal = calendar([MEETING], "NEASPEC — SOM")
+    cal = Calendar.from_ical(calendar([MEETING], "NEASPEC — SOM"))
     (zone,) = cal.walk("VTIMEZONE")
     assert str(zone["TZID"]) == "Asia/Seoul"
     assert "2026-01-01 to 2028-01-01" in str(zone["COMMENT"])

@@ -147,6 +147,60 @@ def test_deleted_meeting_leaves_the_feed_and_changes_its_etag(client, world):
     assert world["p"].uid in _uids(before) and world["p"].uid not in _uids(after)
 
 
+# Rendered feeds kept under their validator
+
+
+def test_a_feed_asked_again_is_answered_from_the_bytes_kept(client, world):
+    url = "/calendars/mechanisms/m.ics"
+    first = client.get(url)
+    with count_queries() as statements:
+        again = client.get(url)  # another reader: no If-None-Match
+    assert (again.status_code, again.data, again.headers["ETag"]) == (
+        200,
+        first.data,
+        first.headers["ETag"],
+    )
+    assert len(statements) == 2  # the mechanism, the newest audit entry of its mechanism
+
+
+def test_a_change_is_in_the_next_answer_not_the_bytes_kept(client, world):
+    url = "/calendars/bodies/b.ics"
+    client.get(url)
+    edit_meeting(world["p"], city="Busan")
+    moved = events(client.get(url).data)[world["p"].uid]
+    assert "Busan" in str(moved["LOCATION"])
+
+
+def test_kept_feeds_are_not_shared_between_feeds_or_people(client, world):
+    """Public feeds of one mechanism share a validator; personal feeds are each their own."""
+    factories.meeting(world["b"], number=4, title="S")
+    db.session.commit()
+    body = _uids(client.get("/calendars/bodies/b.ics"))
+    meeting = _uids(client.get(f"/calendars/meetings/{world['p'].id}.ics"))
+    assert body != meeting and meeting < body
+    secretariat, delegate = factories.secretariat_of(world["m"]), factories.delegate_of(world["m"])
+    for person in (secretariat, delegate):
+        follow(person, world["b"])
+    db.session.commit()
+    theirs = _uids(client.get(_personal(client, secretariat)))
+    mine = _uids(client.get(_personal(client, delegate)))
+    assert world["r"].uid in theirs and world["r"].uid not in mine
+
+
+def test_a_kept_feed_is_rendered_again_after_ten_minutes(client, world):
+    """The bytes are kept no longer than the feed's Cache-Control lets any cache keep them."""
+    url = "/calendars/bodies/b.ics"
+    with time_machine.travel(datetime(2026, 5, 4, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        client.get(url)
+        counts = []
+        for minutes in (9, 2):
+            traveller.shift(timedelta(minutes=minutes))
+            with count_queries() as statements:
+                assert client.get(url).status_code == 200
+            counts.append(len(statements))
+    assert counts == [2, 4]  # kept; then read again: the meetings and their sessions
+
+
 # Who sees what
 
 
@@ -275,7 +329,7 @@ def _grow(world, person) -> None:
     db.session.commit()
 
 
-def test_each_feed_runs_a_fixed_number_of_statements(client, world):
+def test_each_feed_runs_a_fixed_number_of_statements(client, world, feeds_rendered_each_time):
     person = factories.secretariat_of(world["m"])
     follow(person, world["b"])
     urls = [
