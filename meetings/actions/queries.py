@@ -22,7 +22,7 @@ from meetings.bodies.models import Body
 from meetings.core.models import utc_today
 from meetings.documents.models import Document
 from meetings.extensions import db
-from meetings.mechanisms.models import ProgrammeArea
+from meetings.mechanisms.areas import areas_and_below
 from meetings.schedule.models import Meeting
 
 
@@ -72,7 +72,7 @@ def conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
         conditions.append(Action.lead_kind == LeadKind.ORGANISATION)
         conditions.append(Action.lead_organisation == f.lead_organisation)
     if f.programme_area_id is not None:
-        conditions.append(Action.programme_area_id.in_(_area_and_below(f.programme_area_id)))
+        conditions.append(Action.programme_area_id.in_(areas_and_below([f.programme_area_id])))
     if f.statuses:
         conditions.append(Action.status.in_([s.value for s in f.statuses]))
     if f.due_before is not None:
@@ -82,15 +82,6 @@ def conditions(f: ActionFilter) -> list[sa.ColumnElement[bool]]:
     if f.overdue is not None:
         conditions.append(_overdue(f.today or utc_today(), f.overdue))
     return conditions
-
-
-def _area_and_below(area_id: int) -> sa.Select:
-    """The ids of a programme area and of its sub-areas, to any depth."""
-    tree = sa.select(ProgrammeArea.id).where(ProgrammeArea.id == area_id)
-    tree = tree.cte("area_tree", recursive=True)
-    below = sa.select(ProgrammeArea.id).join(tree, ProgrammeArea.parent_id == tree.c.id)
-    tree = tree.union(below)
-    return sa.select(tree.c.id)
 
 
 def _overdue(today: date, wanted: bool) -> sa.ColumnElement[bool]:

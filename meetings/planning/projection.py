@@ -20,6 +20,7 @@ from meetings.bodies.cadence import STEP_MONTHS
 from meetings.bodies.models import Body, Cadence
 from meetings.core.dates import DatePrecision, PartialDate, add_months
 from meetings.extensions import db
+from meetings.mechanisms.areas import with_sub_areas
 from meetings.mechanisms.models import Mechanism, MemberState, ProgrammeArea
 from meetings.schedule.models import CALLED_OFF, Meeting, MeetingStatus, meeting_programme_area
 from meetings.themes.models import Theme
@@ -126,22 +127,11 @@ def areas_chosen(
         return ()
     wanted: set[int] | None = None
     if area is not None:
-        wanted = _with_sub_areas(area.id, offered)
+        wanted = with_sub_areas(area.id, offered)
     if theme is not None:
-        on_theme = set().union(*(_with_sub_areas(a.id, offered) for a in theme.areas))
+        on_theme = set().union(*(with_sub_areas(a.id, offered) for a in theme.areas))
         wanted = on_theme if wanted is None else wanted & on_theme
     return tuple(sorted(wanted)) if wanted else (0,)
-
-
-def _with_sub_areas(area_id: int, offered: dict[int, ProgrammeArea]) -> set[int]:
-    if area_id not in offered:
-        return set()
-    found, grew = {area_id}, True
-    while grew:
-        below = {a.id for a in offered.values() if a.parent_id in found} - found
-        found |= below
-        grew = bool(below)
-    return found
 
 
 def project(

@@ -15,6 +15,7 @@ from meetings.bodies.models import Body
 from meetings.documents.models import Document
 from meetings.documents.services import visible_documents_query
 from meetings.extensions import db
+from meetings.mechanisms.areas import areas_and_below
 from meetings.mechanisms.models import Mechanism, ProgrammeArea
 from meetings.schedule.models import Meeting, meeting_programme_area
 from meetings.search.models import SearchEntry
@@ -77,9 +78,8 @@ def _actions(viewer: Principal, area_ids: list[int]) -> Listed:
     """Actions in the areas or their sub-areas, soonest due first."""
     if not area_ids:
         return Listed()
-    below = sa.select(ProgrammeArea.id).where(ProgrammeArea.parent_id.in_(area_ids))
     stmt = filtered_actions(viewer, ActionFilter()).where(
-        sa.or_(Action.programme_area_id.in_(area_ids), Action.programme_area_id.in_(below))
+        Action.programme_area_id.in_(areas_and_below(area_ids))
     )
     items = db.session.scalars(stmt.options(*list_options()).limit(SHOWN)).unique()
     return Listed(list(items), _count(stmt))
@@ -90,12 +90,8 @@ def _meetings(viewer: Principal, phrases: list[list[str]], area_ids: list[int]) 
     matched = sa.select(SearchEntry.meeting_id).where(
         matching_any(phrases, whole_below=WHOLE_BELOW)
     )
-    below = sa.select(ProgrammeArea.id).where(ProgrammeArea.parent_id.in_(area_ids))
     tagged = sa.select(meeting_programme_area.c.meeting_id).where(
-        sa.or_(
-            meeting_programme_area.c.programme_area_id.in_(area_ids),
-            meeting_programme_area.c.programme_area_id.in_(below),
-        )
+        meeting_programme_area.c.programme_area_id.in_(areas_and_below(area_ids))
     )
     stmt = (
         sa.select(Meeting)
