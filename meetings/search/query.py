@@ -24,7 +24,7 @@ from meetings.documents.services import visible_documents_query
 from meetings.extensions import db
 from meetings.mechanisms.models import Mechanism
 from meetings.schedule.models import Meeting, Session
-from meetings.search.models import FTS_TABLE, PG_COLUMN, SearchEntry
+from meetings.search.models import FTS_TABLE, SearchEntry
 from meetings.search.terms import query_words
 
 AdoptedAt = sa.orm.aliased(Meeting, name="adopted_at")
@@ -84,9 +84,10 @@ def matching_any(phrases: list[list[str]], whole_below: int = 0) -> sa.ColumnEle
             return w if len(w) < whole_below else f"{w}:*"
 
         query = " | ".join("(" + " & ".join(pg(w) for w in words) + ")" for words in phrases)
-        vector = sa.literal_column(f"{SearchEntry.__tablename__}.{PG_COLUMN}")
-        tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), query)
-        return vector.bool_op("@@")(tsquery)
+        # On the GIN index, whatever the planner would choose (see migration d41e6a3b9c20);
+        # in FROM, so that the function runs once and its rows are kept for the join.
+        matched = sa.func.search_matches(query).column_valued("matched_entry_id")
+        return SearchEntry.id.in_(sa.select(matched))
 
     def fts(w: str) -> str:
         return f'"{w}"' if len(w) < whole_below else f'"{w}"*'
