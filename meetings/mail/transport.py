@@ -1,7 +1,9 @@
 """Hand one message to the world: SMTP when MAIL_SERVER is set, else an .eml in the outbox.
 
 A worker process keeps its SMTP connection open between messages (a batch of reminders
-costs one connection, not one per message) and opens a new one when the old one broke.
+costs one connection, not one per message) and opens a new one when the old one broke. The
+connection is kept per thread; a thread that ends (a request's, where tasks run eagerly)
+closes its own.
 """
 
 import smtplib
@@ -21,6 +23,16 @@ class PermanentFailure(Exception):
 
 class TemporaryFailure(Exception):
     """The server was unreachable or asked to try later (a 4xx reply, a dropped connection)."""
+
+
+class _Kept:
+    """A thread's SMTP connection, closed when the thread ends and its locals go."""
+
+    def __init__(self, smtp: smtplib.SMTP, where: tuple) -> None:
+        self.smtp, self.where = smtp, where
+
+    def __del__(self) -> None:
+        self.smtp.close()
 
 
 _local = threading.local()
@@ -78,27 +90,31 @@ def _send_smtp(raw: bytes, sender: str, recipient: str, config) -> None:
 
 def _connection(config) -> smtplib.SMTP:
     where = (config["MAIL_SERVER"], int(config["MAIL_PORT"]), config.get("MAIL_USERNAME"))
-    smtp = getattr(_local, "smtp", None)
-    if smtp is not None and getattr(_local, "where", None) == where:
-        return smtp
+    kept = getattr(_local, "kept", None)
+    if kept is not None and kept.where == where:
+        return kept.smtp
     _close()
     smtp = smtplib.SMTP(where[0], where[1], timeout=config.get("MAIL_TIMEOUT", 10))
-    if config.get("MAIL_USE_TLS"):
-        smtp.starttls(context=ssl.create_default_context())
-    if config.get("MAIL_USERNAME"):
-        smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-    _local.smtp, _local.where = smtp, where
+    try:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except BaseException:
+        smtp.close()
+        raise
+    _local.kept = _Kept(smtp, where)
     return smtp
 
 
 def _close() -> None:
-    smtp = getattr(_local, "smtp", None)
-    _local.smtp = None
-    if smtp is not None:
+    kept = getattr(_local, "kept", None)
+    _local.kept = None
+    if kept is not None:
         try:
-            smtp.quit()
+            kept.smtp.quit()
         except (OSError, smtplib.SMTPException):
-            smtp.close()
+            kept.smtp.close()
 
 
 def outbox_path() -> Path:

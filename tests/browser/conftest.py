@@ -234,16 +234,3 @@ def visit(request, browser: Browser, site: Site) -> Iterator[Callable[[str], Vis
 def text_of(locator) -> str:
     """What a reader sees in an element, on one line."""
     return re.sub(r"\s+", " ", locator.inner_text()).strip()
-
-
-def pytest_collection_modifyitems(items) -> None:
-    """The live server answers each request on a thread of its own; an SMTP connection such a
-    thread kept when its response was cut short (the browser moved on) is only collected
-    later, and Python reports the unclosed socket then, in whichever test is running. That
-    is the test server's threading, not the journey under test: not an error here."""
-    here = Path(__file__).parent
-    for item in items:
-        if Path(item.fspath).is_relative_to(here):
-            item.add_marker(
-                pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
-            )

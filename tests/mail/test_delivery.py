@@ -1,6 +1,9 @@
 """Delivery: each outbox row sent once, retried with backoff while the SMTP server fails,
 failed for good (with the server's reason) when it refuses, re-sent after a dead worker."""
 
+import gc
+import threading
+import warnings
 from datetime import timedelta
 
 import pytest
@@ -12,6 +15,7 @@ from meetings.extensions import db
 from meetings.mail import delivery, queue_message
 from meetings.mail.delivery import deliver_batch, requeue_due
 from meetings.mail.models import MessageStatus, OutgoingMessage
+from meetings.mail.transport import send_raw
 from tests.conftest import _Collector, _free_port
 
 
@@ -143,3 +147,21 @@ def test_messages_whose_hand_over_failed_are_handed_over_by_the_sweep(app, smtp_
     with time_machine.travel(utcnow() + timedelta(seconds=quiet + 1), tick=False):
         assert requeue_due() == 1
     assert [m["To"] for m in smtp_server] == ["aiko@example.org"]
+
+
+def test_a_thread_that_sent_mail_closes_its_connection_when_it_ends(app, smtp_server):
+    """A request's thread (tasks run eagerly) keeps its SMTP connection like a worker; when
+    the thread ends, the connection is closed, not left for the garbage collector."""
+
+    def send() -> None:
+        with app.app_context():
+            send_raw(b"Subject: Hello\r\n\r\nText.\r\n", "site@example.org", "a@example.org")
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        thread = threading.Thread(target=send)
+        thread.start()
+        thread.join(timeout=10)
+        gc.collect()
+    assert [str(m["Subject"]) for m in smtp_server] == ["Hello"]
+    assert [str(w.message)[:40] for w in caught if w.category is ResourceWarning] == []
