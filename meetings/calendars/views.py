@@ -134,8 +134,9 @@ def _public_feed(mechanism_id: int, kind: str, key: str | int, feed: Feed) -> Re
 
 
 def _base_url() -> str:
-    """The start of the links in a feed: part of what its validator covers."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    """The start of the links in a feed: part of what its validator covers (with no
+    PUBLIC_BASE_URL, the request's host and mount point: see mail/urls.py)."""
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root
 
 
 def _meeting_url(meeting_id: int) -> str:

@@ -201,6 +201,43 @@ def test_a_kept_feed_is_rendered_again_after_ten_minutes(client, world):
     assert counts == [2, 4]  # kept; then read again: the meetings and their sessions
 
 
+def test_a_request_under_another_mount_point_changes_no_kept_links(app, client, world):
+    """A proxy may set the mount point from X-Forwarded-Prefix: whatever a request says, the
+    feed's links start with PUBLIC_BASE_URL, for that reader and every reader after."""
+    app.config["PUBLIC_BASE_URL"] = "https://meetings.example"
+    url = "/calendars/bodies/b.ics"
+    odd = client.get(url, environ_overrides={"SCRIPT_NAME": ".attacker.example"})
+    plain = client.get(url)
+    for response in (odd, plain):
+        links = {str(e["URL"]) for e in events(response.data).values()}
+        assert len(links) == 2  # the meeting and its open session
+        assert all(
+            link.startswith(f"https://meetings.example/meetings/{world['p'].id}") for link in links
+        )
+
+
+def test_without_a_public_base_url_each_mount_point_has_its_own_links(client, world):
+    url = "/calendars/bodies/b.ics"
+    mounted = client.get(url, environ_overrides={"SCRIPT_NAME": "/site"})
+    plain = client.get(url)
+    links = [{str(e["URL"]) for e in events(r.data).values()} for r in (mounted, plain)]
+    assert all("/site/meetings/" in link for link in links[0])
+    assert not any("/site/" in link for link in links[1])
+    assert mounted.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_the_two_feeds_under_one_secret_are_kept_apart(client, world):
+    person = factories.secretariat_of(world["m"])
+    follow(person, world["b"])
+    factories.action(world["b"], title="Report on air quality", due="2026-06-30")
+    db.session.commit()
+    meetings_url = _personal(client, person)
+    deadlines_url = meetings_url.replace(".ics", "/deadlines.ics")
+    mine, deadlines = client.get(meetings_url), client.get(deadlines_url)
+    assert world["p"].uid in _uids(mine) and world["p"].uid not in _uids(deadlines)
+    assert any("air quality" in str(e["SUMMARY"]) for e in events(deadlines.data).values())
+
+
 # Who sees what
 
 
