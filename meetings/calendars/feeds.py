@@ -1,7 +1,7 @@
-"""iCalendar feeds: pure functions from plain meeting and session records to a Calendar.
+"""iCalendar feeds: pure functions from plain meeting and session records to a feed's bytes.
 
-Nothing here queries the database or reads the request: `FeedMeeting` and `FeedSession` (or
-any objects with the same attributes) go in, an `icalendar.Calendar` comes out, and the same
+Nothing here queries the database or reads the request: `FeedMeeting`, `FeedSession` and
+`FeedAction` records (frozen, hashable) go in, the feed's bytes come out, and the same
 records always give the same bytes. Every meeting and session keeps its UID for life; its
 SEQUENCE grows when its time, place or status changes, so subscribed calendars replace it.
 
@@ -22,12 +22,14 @@ thousands of meetings after one change serialises that one meeting again, not al
 The records are frozen: equal records give equal bytes, and a changed record is a new key.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from threading import Lock
 from zoneinfo import ZoneInfo
 
+from cachetools import LRUCache, cached
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from meetings.core.countries import country_name
@@ -49,10 +51,10 @@ ICAL_STATUS = {
 }
 # Clients that ignore STATUS (several do in subscribed calendars) still show it in the title.
 SUMMARY_PREFIX = {MeetingStatus.CANCELLED: "Cancelled: ", MeetingStatus.POSTPONED: "Postponed: "}
-# Serialised meetings (with their sessions) and deadlines kept per process, each kind: a
-# meeting without sessions and its record take about 1.4 KB (5,066 took 7 MB), so some 23 MB
-# when full; a session adds about 0.6 KB. Enough for every meeting of every mechanism.
-KEPT_EVENTS = 16_384
+# Serialised meetings (with their sessions) and deadlines kept per process, each kind, up to
+# this many bytes of iCalendar text; with the records they are kept under, about four times
+# as much memory (5,066 meetings without sessions: 2.1 MB of text, 7.7 MB in all).
+KEPT_EVENT_BYTES = 8 * 1024 * 1024
 END = b"END:VCALENDAR\r\n"
 
 
@@ -124,21 +126,20 @@ def calendar(
     zone: str | None = None,
     actions: Iterable[FeedAction] = (),
 ) -> bytes:
-    """The feed, serialised: its header, one VTIMEZONE per zone used, then each meeting and
-    its sessions, then the actions' deadlines.
+    """The feed, serialised: its header, one VTIMEZONE per zone its events are written in,
+    then each meeting and its sessions, then the actions' deadlines.
 
     Meetings come in the order they should appear (by start date, then id), sessions too;
     actions by due date, then id. The bytes are those icalendar gives for the same
     components in one Calendar (tests/calendars/test_events.py compares them).
     """
-    meetings = list(meetings)
+    blocks = [meeting_events(m) for m in meetings]
     head = calendar_header(name, zone)
-    for timezone in timezones(meetings):
+    for timezone in timezones(span for block in blocks for span in block.zones):
         head.add_component(timezone)
     text = head.to_ical()
-    parts = [text[: -len(END)]]
-    parts.extend(meeting_events(m) for m in meetings)
-    parts.extend(action_events(a) for a in actions)
+    parts = [text[: -len(END)], *(block.ical for block in blocks)]
+    parts.extend(action_events(a).ical for a in actions)
     parts.append(END)
     return b"".join(parts)
 
@@ -157,17 +158,40 @@ def calendar_header(name: str, zone: str | None = None) -> Calendar:
     return cal
 
 
-@lru_cache(maxsize=KEPT_EVENTS)
-def meeting_events(meeting: FeedMeeting) -> bytes:
-    """The meeting's event and its sessions', serialised."""
-    events = [meeting_event(meeting), *(session_event(s, meeting) for s in meeting.sessions)]
-    return b"".join(event.to_ical() for event in events)
+@dataclass(frozen=True, slots=True)
+class Serialised:
+    """Events as iCalendar text, with the zones (TZID, first year, last year) of those whose
+    times are written in one: a time in UTC, or a zone icalendar writes as UTC, has none."""
+
+    ical: bytes
+    zones: tuple[tuple[str, int, int], ...] = ()
 
 
-@lru_cache(maxsize=KEPT_EVENTS)
-def action_events(action: FeedAction) -> bytes:
-    """The deadline's event, serialised."""
-    return action_event(action).to_ical()
+def _serialised(events: list[Event]) -> Serialised:
+    zones = []
+    for event in events:
+        start, end = event["DTSTART"], event["DTEND"]
+        if tzid := start.params.get("TZID"):
+            zones.append((tzid, start.dt.year, end.dt.year))
+    return Serialised(b"".join(event.to_ical() for event in events), tuple(zones))
+
+
+def _kept() -> LRUCache:
+    return LRUCache(maxsize=KEPT_EVENT_BYTES, getsizeof=lambda kept: len(kept.ical))
+
+
+@cached(_kept(), lock=Lock())
+def meeting_events(meeting: FeedMeeting) -> Serialised:
+    """The meeting's event and its sessions'."""
+    return _serialised(
+        [meeting_event(meeting), *(session_event(s, meeting) for s in meeting.sessions)]
+    )
+
+
+@cached(_kept(), lock=Lock())
+def action_events(action: FeedAction) -> Serialised:
+    """The deadline's event."""
+    return _serialised([action_event(action)])
 
 
 def meeting_event(m: FeedMeeting) -> Event:
@@ -289,21 +313,16 @@ def session_description(s: FeedSession, m: FeedMeeting) -> str:
     return "\n".join(lines)
 
 
-def timezones(meetings: Sequence[FeedMeeting]) -> list[Timezone]:
-    """One VTIMEZONE per zone of a meeting with sessions, in name order, covering the years
-    its sessions span in that zone.
+def timezones(spans: Iterable[tuple[str, int, int]]) -> list[Timezone]:
+    """One VTIMEZONE per TZID, in name order, covering the years its events span.
 
     icalendar's add_missing_timezones() walks a set (its order changes between processes);
     this keeps the bytes stable.
     """
-    used: dict[str, set[int]] = {}
-    for meeting in meetings:
-        if meeting.sessions:
-            zone = ZoneInfo(meeting.timezone)
-            years = used.setdefault(meeting.timezone, set())
-            for s in meeting.sessions:
-                years.update((s.starts_at.astimezone(zone).year, s.ends_at.astimezone(zone).year))
-    return [_timezone(tzid, min(years), max(years)) for tzid, years in sorted(used.items())]
+    years: dict[str, list[int]] = {}
+    for tzid, first, last in spans:
+        years.setdefault(tzid, []).extend((first, last))
+    return [_timezone(tzid, min(y), max(y)) for tzid, y in sorted(years.items())]
 
 
 @lru_cache(maxsize=256)
