@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from werkzeug.http import http_date, parse_date
 
+from meetings.accounts.services import grant_role
 from meetings.calendars.subscriptions import (
     feed_token_of,
     follow,
@@ -236,6 +237,18 @@ def test_the_two_feeds_under_one_secret_are_kept_apart(client, world):
     mine, deadlines = client.get(meetings_url), client.get(deadlines_url)
     assert world["p"].uid in _uids(mine) and world["p"].uid not in _uids(deadlines)
     assert any("air quality" in str(e["SUMMARY"]) for e in events(deadlines.data).values())
+
+
+def test_a_personal_feed_kept_before_a_new_role_shows_what_the_role_opens(client, world):
+    person = factories.delegate_of(world["m"])
+    follow(person, world["b"])
+    db.session.commit()
+    url = _personal(client, person)
+    before = _uids(client.get(url))
+    grant_role(person, role="secretariat", mechanism_id=world["m"].id)
+    db.session.commit()
+    after = _uids(client.get(url))
+    assert world["r"].uid not in before and world["r"].uid in after
 
 
 # Who sees what
