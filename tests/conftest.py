@@ -11,6 +11,7 @@ import os
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email.message import EmailMessage
 
 import pytest
@@ -42,23 +43,31 @@ def _psycopg(url: str) -> sa.URL:
     return parsed.set(drivername="postgresql+psycopg")
 
 
+@contextmanager
+def new_pg_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on TEST_DATABASE_URL's server (its name), dropped afterwards."""
+    admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def database_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
     """One empty database per backend for the whole run; PostgreSQL's is dropped at the end."""
     urls = {"sqlite": f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"}
-    admin = None
-    if PG_URL:
-        admin_url = _psycopg(PG_URL)
-        name = f"meetings_test_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        urls["postgresql"] = admin_url.set(database=name).render_as_string(hide_password=False)
-    yield urls
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    if not PG_URL:
+        yield urls
+        return
+    with new_pg_database("meetings_test") as name:
+        pg = _psycopg(PG_URL).set(database=name)
+        yield {**urls, "postgresql": pg.render_as_string(hide_password=False)}
 
 
 def make_app(url: str, tmp_path) -> Flask:

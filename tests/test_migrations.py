@@ -1,6 +1,5 @@
 """The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,7 +11,7 @@ from flask_migrate import downgrade, upgrade
 
 from meetings.extensions import db
 from meetings.search.models import include_name
-from tests.conftest import PG_URL, _psycopg, make_app
+from tests.conftest import PG_URL, _psycopg, make_app, new_pg_database
 
 
 @contextmanager
@@ -21,16 +20,8 @@ def fresh_database(backend: str, tmp_path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
         return
-    admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
-    name = f"meetings_mig_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
+    with new_pg_database("meetings_mig") as name:
         yield _psycopg(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _diff(app):

@@ -11,7 +11,6 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
-import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -28,7 +27,7 @@ from meetings.extensions import db
 from meetings.schedule.models import Meeting
 from meetings.seeding.loader import load_history
 from tests import factories
-from tests.conftest import PG_URL, _psycopg, make_app
+from tests.conftest import PG_URL, _psycopg, make_app, new_pg_database
 
 
 def snapshot() -> dict:
@@ -85,16 +84,8 @@ def _app(url: str, storage: Path, tmp_path: Path) -> Flask:
 @contextmanager
 def _pg_database() -> Iterator[str]:
     """A new, empty PostgreSQL database (its libpq URL), dropped afterwards."""
-    admin = sa.create_engine(_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
-    name = f"meetings_backup_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
+    with new_pg_database("meetings_backup") as name:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _run(*command: str) -> None:
